@@ -1,0 +1,27 @@
+package org.bootproxy.spi;
+
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+
+/**
+ * A {@code bootproxy <command> [options] <config.yml>} sub-command contributed by a plugin. The
+ * core parses and validates the configuration file, binds the plugin's section and calls
+ * {@link #run} with it, whether or not the plugin is enabled.
+ *
+ * @param <C> the plugin's configuration type
+ */
+public interface PluginCommand<C extends PluginConfig> {
+
+    /** The sub-command's name, e.g. {@code dhcp-config}. */
+    String name();
+
+    /** One line for {@code bootproxy --help}. */
+    String description();
+
+    /** Adds the command's own options; the configuration file argument is added by the core. */
+    default void configure(Subparser subparser) {
+    }
+
+    /** Runs the command; output goes to {@code out}. Throw to fail with a message. */
+    void run(Namespace namespace, C config, java.io.PrintStream out) throws Exception;
+}

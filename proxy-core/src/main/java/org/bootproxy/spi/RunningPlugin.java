@@ -1,0 +1,50 @@
+package org.bootproxy.spi;
+
+import com.codahale.metrics.health.HealthCheck;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A started plugin, as {@link ProxyPlugin#start} returns it. The core mounts its resources on the
+ * listeners the plugin is enabled on, shows its settings and capabilities in {@code /v2/features},
+ * registers its health checks, and calls {@link #stop()} once at shutdown.
+ *
+ * <p>Resources are JAX-RS resource instances (classes annotated with {@code @Path}). The core
+ * decides who may call them: {@link #protectedResources()} need an authorized client (client
+ * certificate on HTTPS, {@code trusted_hosts}), {@link #publicResources()} are open to anyone
+ * (firmware has no certificate).
+ */
+public interface RunningPlugin {
+
+    /** JAX-RS resources open to every client. */
+    default List<Object> publicResources() {
+        return List.of();
+    }
+
+    /** JAX-RS resources that need an authorized client (see API.md, Authorization). */
+    default List<Object> protectedResources() {
+        return List.of();
+    }
+
+    /**
+     * The exposed settings with their current values, keyed by the names of
+     * {@link ProxyPlugin#exposedSettings()}; values may be {@code null}.
+     */
+    default Map<String, Object> settings() {
+        return Map.of();
+    }
+
+    /** Capabilities shown in {@code /v2/features} (e.g. {@code dhcp_filename_ipv4}). */
+    default Set<String> capabilities() {
+        return Set.of();
+    }
+
+    /** Health checks, registered as {@code <plugin>.<key>} on the admin port. */
+    default Map<String, HealthCheck> healthChecks() {
+        return Map.of();
+    }
+
+    /** Releases sockets, threads and files. Called once; must not throw. */
+    void stop();
+}

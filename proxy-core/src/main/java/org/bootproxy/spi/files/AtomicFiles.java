@@ -1,0 +1,171 @@
+package org.bootproxy.spi.files;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The one way bootproxy writes files: a temp file in the target's directory, written, fsynced,
+ * then renamed over the target (and the directory fsynced), so a reader sees the old content or
+ * the new, never a part. Also the one way to place a file under a served root: by relative path,
+ * through {@link ServedRoot#segments}, never through a symbolic link, and never creating one.
+ *
+ * <p>Stateless and thread-safe. Two writers of the same target race benignly: the last rename wins.
+ */
+public final class AtomicFiles {
+
+    /** Prefix of temp files, so an operator recognizes leftovers of a crash. */
+    public static final String TEMP_PREFIX = ".bootproxy-tmp-";
+
+    private AtomicFiles() {
+    }
+
+    /** Writes the bytes a writer produces to a temp file. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Replaces {@code target} with {@code data} atomically, creating missing parent directories. */
+    public static void write(Path target, byte[] data) throws IOException {
+        write(target, out -> out.write(data));
+    }
+
+    /** Replaces {@code target} atomically with what {@code writer} writes; on failure the target is untouched. */
+    public static void write(Path target, Writer writer) throws IOException {
+        Path temp = newTempFile(target);
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE);
+                 OutputStream out = Channels.newOutputStream(ch)) {
+                writer.write(out);
+                out.flush();
+                ch.force(true);
+            }
+            commit(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Creates an empty temp file next to {@code target} (creating the parent directories), for a
+     * caller that fills it itself (a download) and then calls {@link #commit}.
+     */
+    public static Path newTempFile(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        for (int i = 0; ; i++) {
+            Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            try {
+                return Files.createFile(temp);
+            } catch (FileAlreadyExistsException e) {
+                if (i > 8) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Fsyncs {@code temp} and renames it over {@code target}, then fsyncs the directory. The temp
+     * file must be in the target's directory.
+     */
+    public static void commit(Path temp, Path target) throws IOException {
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + temp + " over " + target + " atomically", e);
+        }
+        fsyncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /** Sets a file's modification time (e.g. a download's Last-Modified). */
+    public static void setLastModified(Path file, FileTime time) throws IOException {
+        Files.setLastModifiedTime(file, time);
+    }
+
+    /**
+     * Deletes a file if it exists and fsyncs its directory.
+     *
+     * @return whether a file was deleted
+     */
+    public static boolean delete(Path target) throws IOException {
+        boolean deleted = Files.deleteIfExists(target);
+        if (deleted) {
+            fsyncDirectory(target.toAbsolutePath().getParent());
+        }
+        return deleted;
+    }
+
+    /**
+     * Places {@code source} at {@code target} as a hard link (so httpboot, which refuses symlinks,
+     * serves it too), or as an atomic copy when a hard link is impossible (another file system).
+     * An existing target is replaced atomically.
+     */
+    public static void linkOrCopy(Path source, Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            try {
+                Files.createLink(temp, source);
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(source, temp, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            commit(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Resolves a relative path under {@code root} for writing, by the rules of
+     * {@link ServedRoot#segments} (no {@code ..}, no control characters...), and refuses it when
+     * any existing component is a symbolic link, so a write can never land outside the root.
+     *
+     * @throws PathRefusedException when the path is invalid or crosses a symlink
+     */
+    public static Path resolveForWrite(Path root, String relative) throws PathRefusedException, IOException {
+        List<String> segments = ServedRoot.segments(relative);
+        Path p = root;
+        for (String s : segments) {
+            p = p.resolve(s);
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isSymbolicLink()) {
+                    throw new PathRefusedException(PathRefusedException.Reason.SYMLINK, relative,
+                            "symbolic link in path");
+                }
+            } catch (NoSuchFileException e) {
+                break; // the rest will be created
+            }
+        }
+        return root.resolve(String.join("/", segments));
+    }
+
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open or sync a directory; the rename itself is atomic.
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package org.bootproxy.spi.files;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one path policy of bootproxy: how a path a client asks for (TFTP file name, HTTP boot URL)
+ * becomes a regular file under a served root. Both the TFTP server and httpboot use it, and
+ * nothing else may open a served file.
+ *
+ * <h2>Policy</h2>
+ * <ol>
+ *   <li>The caller decodes the request once (HTTP: percent-decoding after refusing encoded
+ *       separators; TFTP: nothing) and passes the result here.</li>
+ *   <li>Leading and repeated {@code /} are ignored: {@code /pxelinux.0}, {@code //a//b} name
+ *       files below the root, as tftpd-hpa's secure mode and HTTP servers treat them.</li>
+ *   <li>Refused as {@link PathRefusedException.Reason#INVALID}: an empty path; a {@code .} or
+ *       {@code ..} segment; a backslash; NUL or any other control character (below 0x20, 0x7f);
+ *       a drive letter ({@code C:}); more than {@value #MAX_SEGMENTS} segments or
+ *       {@value #MAX_LENGTH} characters.</li>
+ *   <li>The path is walked from the root one component at a time, each directory opened relative
+ *       to its parent without following links ({@code openat(O_NOFOLLOW)} through
+ *       {@link SecureDirectoryStream}); any symbolic link on the way, file or directory, inside
+ *       or outside the root, dangling or not, is {@link PathRefusedException.Reason#SYMLINK}.</li>
+ *   <li>A missing component is {@code NOT_FOUND}; a directory at the end is {@code DIRECTORY}
+ *       (no listings); a FIFO, socket or device is {@code NOT_REGULAR} and is never opened, so
+ *       a FIFO cannot hang a request.</li>
+ *   <li>The file is opened relative to its directory's descriptor with {@code O_NOFOLLOW}, so a
+ *       symlink swapped in after the check is not followed.</li>
+ * </ol>
+ * The root itself is resolved once, at construction ({@link Path#toRealPath}); it may be a
+ * symlink (e.g. {@code /var/lib/tftpboot -> /srv/tftp}) because the operator chose it.
+ *
+ * <p>Where the JDK offers no {@link SecureDirectoryStream} (not Linux), the walk reads each
+ * component's attributes without following links and opens the file with
+ * {@link LinkOption#NOFOLLOW_LINKS}; that closes the race on the last component only.
+ *
+ * <p>Thread-safe and immutable.
+ */
+public final class ServedRoot {
+
+    /** Longest accepted request path, in characters. */
+    public static final int MAX_LENGTH = 4096;
+    /** Deepest accepted request path, in segments. */
+    public static final int MAX_SEGMENTS = 64;
+
+    private final Path root;
+
+    private ServedRoot(Path root) {
+        this.root = root;
+    }
+
+    /**
+     * @param root the directory to serve; must exist
+     * @throws IOException when it does not exist or is not a directory
+     */
+    public static ServedRoot of(Path root) throws IOException {
+        Path real = root.toRealPath();
+        if (!Files.isDirectory(real)) {
+            throw new NotDirectoryException(root.toString());
+        }
+        return new ServedRoot(real);
+    }
+
+    /** The real path of the root. */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Checks a request path against the policy's text rules and splits it into segments.
+     *
+     * @return the segments, never empty
+     */
+    public static List<String> segments(String requestPath) throws PathRefusedException {
+        if (requestPath == null || requestPath.isEmpty()) {
+            throw new PathRefusedException(PathRefusedException.Reason.INVALID, requestPath, "empty path");
+        }
+        if (requestPath.length() > MAX_LENGTH) {
+            throw new PathRefusedException(PathRefusedException.Reason.INVALID, requestPath, "path too long");
+        }
+        for (int i = 0; i < requestPath.length(); i++) {
+            char c = requestPath.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new PathRefusedException(PathRefusedException.Reason.INVALID, requestPath,
+                        "control character in path");
+            }
+            if (c == '\\') {
+                throw new PathRefusedException(PathRefusedException.Reason.INVALID, requestPath, "backslash in path");
+            }
+        }
+        List<String> segments = new ArrayList<>();
+        for (String s : requestPath.split("/")) {
+            if (s.isEmpty()) {
+                continue;
+            }
+            if (s.equals(".") || s.equals("..")) {
+                throw new PathRefusedException(PathRefusedException.Reason.INVALID, requestPath,
+                        "'" + s + "' segment in path");
+            }
+            if (segments.isEmpty() && s.length() >= 2 && s.charAt(1) == ':' && Character.isLetter(s.charAt(0))) {
+                throw new PathRefusedException(PathRefusedException.Reason.INVALID, requestPath, "drive letter in path");
+            }
+            segments.add(s);
+        }
+        if (segments.isEmpty()) {
+            throw new PathRefusedException(PathRefusedException.Reason.INVALID, requestPath, "empty path");
+        }
+        if (segments.size() > MAX_SEGMENTS) {
+            throw new PathRefusedException(PathRefusedException.Reason.INVALID, requestPath, "path too deep");
+        }
+        return segments;
+    }
+
+    /**
+     * Opens the regular file a request path names.
+     *
+     * @param requestPath the decoded path as the client sent it
+     * @throws PathRefusedException when the policy refuses it (see the class comment)
+     * @throws IOException on an I/O error other than a refusal
+     */
+    public ServedFile open(String requestPath) throws PathRefusedException, IOException {
+        List<String> segments = segments(requestPath);
+        String relative = String.join("/", segments);
+        DirectoryStream<Path> top;
+        try {
+            top = Files.newDirectoryStream(root);
+        } catch (NoSuchFileException e) {
+            throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "root missing");
+        }
+        if (!(top instanceof SecureDirectoryStream<Path> secureTop)) {
+            top.close();
+            return openPortable(requestPath, segments, relative);
+        }
+        List<SecureDirectoryStream<Path>> opened = new ArrayList<>();
+        opened.add(secureTop);
+        try {
+            SecureDirectoryStream<Path> dir = secureTop;
+            for (int i = 0; i < segments.size(); i++) {
+                Path name = root.getFileSystem().getPath(segments.get(i));
+                BasicFileAttributes attrs;
+                try {
+                    attrs = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                            .readAttributes();
+                } catch (NoSuchFileException | NotDirectoryException e) {
+                    throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "not found");
+                }
+                boolean last = i == segments.size() - 1;
+                check(attrs, last, requestPath);
+                if (!last) {
+                    SecureDirectoryStream<Path> next;
+                    try {
+                        next = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+                    } catch (NoSuchFileException e) {
+                        throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "not found");
+                    } catch (IOException e) {
+                        // ELOOP/ENOTDIR: the component was replaced by a link or a file after the check
+                        throw new PathRefusedException(PathRefusedException.Reason.SYMLINK, requestPath,
+                                "path changed while opening");
+                    }
+                    opened.add(next);
+                    dir = next;
+                } else {
+                    SeekableByteChannel ch;
+                    try {
+                        ch = dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+                    } catch (NoSuchFileException e) {
+                        throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "not found");
+                    } catch (IOException e) {
+                        throw new PathRefusedException(PathRefusedException.Reason.SYMLINK, requestPath,
+                                "path changed while opening");
+                    }
+                    return new ServedFile(relative, (FileChannel) ch, attrs.size(), attrs.lastModifiedTime(),
+                            attrs.fileKey());
+                }
+            }
+            throw new AssertionError("unreachable");
+        } finally {
+            for (SecureDirectoryStream<Path> d : opened) {
+                try {
+                    d.close();
+                } catch (IOException ignored) {
+                    // closing a directory descriptor we only read
+                }
+            }
+        }
+    }
+
+    private static void check(BasicFileAttributes attrs, boolean last, String requestPath) throws PathRefusedException {
+        if (attrs.isSymbolicLink()) {
+            throw new PathRefusedException(PathRefusedException.Reason.SYMLINK, requestPath, "symbolic link in path");
+        }
+        if (!last) {
+            if (!attrs.isDirectory()) {
+                throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "not found");
+            }
+            return;
+        }
+        if (attrs.isDirectory()) {
+            throw new PathRefusedException(PathRefusedException.Reason.DIRECTORY, requestPath, "is a directory");
+        }
+        if (!attrs.isRegularFile()) {
+            throw new PathRefusedException(PathRefusedException.Reason.NOT_REGULAR, requestPath, "not a regular file");
+        }
+    }
+
+    private ServedFile openPortable(String requestPath, List<String> segments, String relative)
+            throws PathRefusedException, IOException {
+        Path p = root;
+        BasicFileAttributes attrs = null;
+        for (int i = 0; i < segments.size(); i++) {
+            p = p.resolve(segments.get(i));
+            try {
+                attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException | NotDirectoryException e) {
+                throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "not found");
+            }
+            check(attrs, i == segments.size() - 1, requestPath);
+        }
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        return new ServedFile(relative, ch, attrs.size(), attrs.lastModifiedTime(), attrs.fileKey());
+    }
+}
