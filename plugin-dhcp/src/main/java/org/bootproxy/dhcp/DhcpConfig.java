@@ -1,7 +1,66 @@
 package org.bootproxy.dhcp;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.bootproxy.spi.PluginConfig;
 
 /** {@code plugins.dhcp} in the YAML. */
 public final class DhcpConfig extends PluginConfig {
+
+    /** The backend: {@code embedded} (built-in server); {@code isc}, {@code dnsmasq}, {@code kea} later. */
+    @NotEmpty
+    @Pattern(regexp = "embedded", message = "must be one of: embedded")
+    @JsonProperty("provider")
+    private String provider = "embedded";
+
+    /** {@code server}: a full DHCPv4 server; {@code proxy}: proxyDHCP, boot information only. */
+    @NotEmpty
+    @Pattern(regexp = "server|proxy", message = "must be server or proxy")
+    @JsonProperty("mode")
+    private String mode = "server";
+
+    /**
+     * Interface names (e.g. {@code br0}) or local IPv4 addresses the DHCP server binds to. Empty:
+     * the server binds nothing and only the API works, on stored reservations.
+     */
+    @NotNull
+    @JsonProperty("interfaces")
+    private List<String> interfaces = new ArrayList<>();
+
+    /** The managed subnets. */
+    @Valid
+    @NotNull
+    @JsonProperty("subnets")
+    private List<SubnetConfig> subnets = new ArrayList<>();
+
+    /** Where the embedded backend keeps its reservations and leases. */
+    @NotNull
+    @JsonProperty("state_dir")
+    private Path stateDir = Path.of("/var/lib/bootproxy/dhcp");
+
+    public String getProvider() {
+        return provider;
+    }
+
+    public String getMode() {
+        return mode;
+    }
+
+    public List<String> getInterfaces() {
+        return interfaces;
+    }
+
+    public List<SubnetConfig> getSubnets() {
+        return subnets;
+    }
+
+    public Path getStateDir() {
+        return stateDir;
+    }
 }
