@@ -14,7 +14,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -44,9 +47,22 @@ public final class AtomicFiles {
         write(target, out -> out.write(data));
     }
 
+    /**
+     * Replaces {@code target} with {@code data} atomically; the file has exactly {@code permissions}
+     * from the moment it is created (a private key is never readable by others, not even as a temp
+     * file). Needs a POSIX file system.
+     */
+    public static void write(Path target, byte[] data, Set<PosixFilePermission> permissions) throws IOException {
+        write(target, out -> out.write(data), permissions);
+    }
+
     /** Replaces {@code target} atomically with what {@code writer} writes; on failure the target is untouched. */
     public static void write(Path target, Writer writer) throws IOException {
-        Path temp = newTempFile(target);
+        write(target, writer, null);
+    }
+
+    private static void write(Path target, Writer writer, Set<PosixFilePermission> permissions) throws IOException {
+        Path temp = newTempFile(target, permissions);
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE);
                  OutputStream out = Channels.newOutputStream(ch)) {
@@ -65,13 +81,23 @@ public final class AtomicFiles {
      * caller that fills it itself (a download) and then calls {@link #commit}.
      */
     public static Path newTempFile(Path target) throws IOException {
+        return newTempFile(target, null);
+    }
+
+    private static Path newTempFile(Path target, Set<PosixFilePermission> permissions) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         for (int i = 0; ; i++) {
             Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-"
                     + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             try {
-                return Files.createFile(temp);
+                if (permissions == null) {
+                    return Files.createFile(temp);
+                }
+                Path created = Files.createFile(temp, PosixFilePermissions.asFileAttribute(permissions));
+                // the umask may have removed bits the caller asked for
+                Files.setPosixFilePermissions(created, permissions);
+                return created;
             } catch (FileAlreadyExistsException e) {
                 if (i > 8) {
                     throw e;
