@@ -1,9 +1,13 @@
 package org.bootproxy.tftp;
 
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import org.bootproxy.spi.PluginContext;
 import org.bootproxy.spi.PluginSpi;
 import org.bootproxy.spi.ProxyPlugin;
 import org.bootproxy.spi.RunningPlugin;
+import org.bootproxy.tftp.api.TftpApi;
 
 /** The {@code tftp} feature. */
 public final class TftpPlugin implements ProxyPlugin<TftpConfig> {
@@ -30,7 +34,29 @@ public final class TftpPlugin implements ProxyPlugin<TftpConfig> {
     }
 
     @Override
+    public List<String> exposedSettings() {
+        return List.of("tftp_servername");
+    }
+
+    @Override
     public RunningPlugin start(TftpConfig config, PluginContext context) {
-        return () -> { };
+        TftpApi api = TftpApi.start(config, context.proxyVersion());
+        return new RunningPlugin() {
+            @Override
+            public List<Object> protectedResources() {
+                return List.of(api.resource());
+            }
+
+            @Override
+            public Map<String, Object> settings() {
+                // a null servername is shown as null, as upstream does
+                return Collections.singletonMap("tftp_servername", config.getTftpServername());
+            }
+
+            @Override
+            public void stop() {
+                api.close();
+            }
+        };
     }
 }
