@@ -45,6 +45,14 @@ public interface RunningPlugin {
         return Map.of();
     }
 
+    /**
+     * One short phrase for the start-up summary line, naming what an operator checks first
+     * (e.g. {@code root=/var/lib/tftpboot listen=0.0.0.0:69}); empty by default.
+     */
+    default String describe() {
+        return "";
+    }
+
     /** Releases sockets, threads and files. Called once; must not throw. */
     void stop();
 }

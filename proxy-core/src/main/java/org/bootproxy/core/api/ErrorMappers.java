@@ -1,0 +1,106 @@
+package org.bootproxy.core.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import org.bootproxy.core.auth.PluginRoutingFeature;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * How errors leave the REST API (API.md, Conventions): the status code, and a plain-text message
+ * as the body, typed {@code application/json} when the client accepts JSON (as upstream does:
+ * Foreman reads only the status). Unknown paths are {@code 404 Requested url was not found}.
+ * Only a bug in bootproxy is a 500 and an ERROR line; a client's mistake never is.
+ */
+public final class ErrorMappers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMappers.class);
+
+    private ErrorMappers() {
+    }
+
+    static Response text(int status, String message, HttpHeaders headers) {
+        MediaType type = MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8");
+        if (headers != null) {
+            try {
+                for (MediaType accepted : headers.getAcceptableMediaTypes()) {
+                    if (accepted.isCompatible(MediaType.APPLICATION_JSON_TYPE) && !accepted.isWildcardType()) {
+                        type = MediaType.APPLICATION_JSON_TYPE;
+                        break;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // an unparsable Accept header: answer text
+            }
+        }
+        return Response.status(status).type(type).entity(message).build();
+    }
+
+    /** Statuses chosen by resources or by Jersey (404, 405, 406, 415...). */
+    public static final class WebApplication implements ExceptionMapper<WebApplicationException> {
+        @Context
+        private HttpHeaders headers;
+
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            Response r = e.getResponse();
+            int status = r.getStatus();
+            String message;
+            if (r.hasEntity() && r.getEntity() instanceof String s) {
+                message = s;
+            } else if (status == 404) {
+                message = PluginRoutingFeature.NOT_FOUND;
+            } else if (status == 405) {
+                message = "Method not allowed";
+            } else if (e.getMessage() != null && !e.getMessage().startsWith("HTTP ")) {
+                message = e.getMessage();
+            } else {
+                message = r.getStatusInfo().getReasonPhrase();
+            }
+            if (status >= 500) {
+                LOG.error("Request failed with {}: {} (request {})", status, message, MDC.get("request_id"), e);
+            }
+            Response out = text(status, message, headers);
+            if (r.getHeaders().containsKey("Allow")) {
+                return Response.fromResponse(out).header("Allow", r.getHeaderString("Allow")).build();
+            }
+            return out;
+        }
+    }
+
+    /** Malformed JSON bodies. */
+    public static final class Json implements ExceptionMapper<JsonProcessingException> {
+        @Context
+        private HttpHeaders headers;
+
+        @Override
+        public Response toResponse(JsonProcessingException e) {
+            return text(400, "Malformed request body: " + e.getOriginalMessage(), headers);
+        }
+    }
+
+    /** Anything else is a bug: 500 with the request id to find the ERROR line. */
+    public static final class Unexpected implements ExceptionMapper<Throwable> {
+        @Context
+        private HttpHeaders headers;
+
+        @Override
+        public Response toResponse(Throwable e) {
+            if (e instanceof WebApplicationException w) {
+                return new WebApplication().toResponse(w);
+            }
+            if (e instanceof IllegalArgumentException) {
+                return text(400, e.getMessage() == null ? "Bad request" : e.getMessage(), headers);
+            }
+            String id = MDC.get("request_id");
+            LOG.error("Internal error (request {})", id, e);
+            return text(500, "Internal error (request " + id + "); see the proxy's log", headers);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.bootproxy.core.http;
+
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.core.server.ServerFactory;
+import io.dropwizard.jetty.ConnectorFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.bootproxy.core.BootproxyConfiguration;
+
+/**
+ * Builds the application connectors from the smart-proxy style keys: an HTTP connector for
+ * {@code http_port} and a PEM-based HTTPS connector for {@code https_port}. Both bind
+ * {@code bind_host}. Dropwizard's {@code server.applicationConnectors} is replaced.
+ */
+public final class Listeners {
+
+    private Listeners() {
+    }
+
+    /** A configuration mistake about listeners; the message names the key or file. */
+    public static final class ListenerConfigException extends RuntimeException {
+        public ListenerConfigException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Replaces the server factory's application connectors. */
+    public static void apply(BootproxyConfiguration config) {
+        ServerFactory sf = config.getServerFactory();
+        if (!(sf instanceof DefaultServerFactory dsf)) {
+            throw new ListenerConfigException("server.type must be 'default' (bootproxy builds its own listeners "
+                    + "from http_port and https_port)", null);
+        }
+        List<ConnectorFactory> connectors = new ArrayList<>();
+        String bind = "*".equals(config.getBindHost()) ? null : config.getBindHost();
+        if (config.getHttpPort() != null) {
+            HttpConnectorFactory http = new HttpConnectorFactory();
+            http.setPort(config.getHttpPort());
+            http.setBindHost(bind);
+            connectors.add(http);
+        }
+        if (config.getHttpsPort() != null) {
+            if (!config.httpsConfigured()) {
+                throw new ListenerConfigException("https_port is set but ssl_certificate, ssl_private_key and "
+                        + "ssl_ca_file are not all set", null);
+            }
+            try {
+                PemHttpsConnectorFactory https = new PemHttpsConnectorFactory(config.getSslCertificate(),
+                        config.getSslPrivateKey(), config.getSslCaFile(), config.getTlsProtocols(),
+                        config.isTlsRsaKeyExchange(), config.getSslDisabledCiphers());
+                https.setPort(config.getHttpsPort());
+                https.setBindHost(bind);
+                connectors.add(https);
+            } catch (PemKeyStores.PemException e) {
+                throw new ListenerConfigException(e.getMessage(), e);
+            }
+        }
+        if (connectors.isEmpty()) {
+            throw new ListenerConfigException("no listener: set http_port and/or https_port", null);
+        }
+        dsf.setApplicationConnectors(connectors);
+        // API errors are bootproxy's own (plain text, API.md); Dropwizard's JSON mappers would change them
+        dsf.setRegisterDefaultExceptionMappers(false);
+    }
+}

@@ -1,0 +1,133 @@
+package org.bootproxy.core.http;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+
+/**
+ * Reads the PEM files foreman-installer (or {@code bootproxy certs}) lays down into in-memory key
+ * stores, with BouncyCastle: certificates, and unencrypted RSA or EC private keys in PKCS#1
+ * ({@code BEGIN RSA PRIVATE KEY}, {@code BEGIN EC PRIVATE KEY}) or PKCS#8
+ * ({@code BEGIN PRIVATE KEY}) form. Errors are {@link PemException}s naming the file.
+ */
+public final class PemKeyStores {
+
+    /** The password of the in-memory key store; it never leaves the process. */
+    static final char[] PASSWORD = "bootproxy".toCharArray();
+
+    private PemKeyStores() {
+    }
+
+    /** A bad or unreadable PEM file; the message names the file and the setting. */
+    public static final class PemException extends RuntimeException {
+        public PemException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A key store holding the private key under alias {@code server} with its certificate chain. */
+    public static KeyStore keyStore(Path certFile, Path keyFile) {
+        List<X509Certificate> chain = certificates(certFile, "ssl_certificate");
+        if (chain.isEmpty()) {
+            throw new PemException("ssl_certificate " + certFile + " holds no certificate", null);
+        }
+        PrivateKey key = privateKey(keyFile);
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("server", key, PASSWORD, chain.toArray(X509Certificate[]::new));
+            return ks;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new PemException("ssl_private_key " + keyFile + " does not match ssl_certificate " + certFile
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A trust store of every certificate in a CA bundle. */
+    public static KeyStore trustStore(Path caFile) {
+        List<X509Certificate> cas = certificates(caFile, "ssl_ca_file");
+        if (cas.isEmpty()) {
+            throw new PemException("ssl_ca_file " + caFile + " holds no certificate", null);
+        }
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            int i = 0;
+            for (X509Certificate c : cas) {
+                ks.setCertificateEntry("ca-" + i++, c);
+            }
+            return ks;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new PemException("cannot use ssl_ca_file " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every certificate in a PEM file, in order. */
+    public static List<X509Certificate> certificates(Path file, String setting) {
+        List<X509Certificate> out = new ArrayList<>();
+        JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
+        try (Reader r = open(file, setting); PEMParser parser = new PEMParser(r)) {
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof X509CertificateHolder h) {
+                    out.add(conv.getCertificate(h));
+                }
+            }
+        } catch (IOException | CertificateException e) {
+            throw new PemException(setting + " " + file + " is not a readable PEM file: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The first private key in a PEM file. */
+    public static PrivateKey privateKey(Path file) {
+        JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+        try (Reader r = open(file, "ssl_private_key"); PEMParser parser = new PEMParser(r)) {
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof PEMKeyPair kp) {
+                    return conv.getKeyPair(kp).getPrivate();
+                }
+                if (o instanceof PrivateKeyInfo pki) {
+                    return conv.getPrivateKey(pki);
+                }
+                if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
+                    throw new PemException("ssl_private_key " + file
+                            + " is encrypted; bootproxy needs an unencrypted key readable by its user only", null);
+                }
+            }
+        } catch (IOException e) {
+            throw new PemException("ssl_private_key " + file + " is not a readable PEM file: " + e.getMessage(), e);
+        }
+        throw new PemException("ssl_private_key " + file + " holds no private key", null);
+    }
+
+    private static Reader open(Path file, String setting) {
+        try {
+            return Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            throw new PemException(setting + " " + file + " does not exist", e);
+        } catch (AccessDeniedException e) {
+            throw new PemException(setting + " " + file + " is not readable by this user", e);
+        } catch (IOException e) {
+            throw new PemException(setting + " " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+}
