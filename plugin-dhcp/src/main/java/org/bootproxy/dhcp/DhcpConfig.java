@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.bootproxy.dhcp.boot.BootConfig;
 import org.bootproxy.spi.PluginConfig;
 
 /** {@code plugins.dhcp} in the YAML. */
@@ -44,6 +45,12 @@ public final class DhcpConfig extends PluginConfig {
     @JsonProperty("state_dir")
     private Path stateDir = Path.of("/var/lib/bootproxy/dhcp");
 
+    /** Boot-file rules for PXE, HTTPClient and iPXE clients (see {@link BootConfig}). */
+    @Valid
+    @NotNull
+    @JsonProperty("boot")
+    private BootConfig boot = new BootConfig();
+
     public String getProvider() {
         return provider;
     }
@@ -62,5 +69,9 @@ public final class DhcpConfig extends PluginConfig {
 
     public Path getStateDir() {
         return stateDir;
+    }
+
+    public BootConfig getBoot() {
+        return boot;
     }
 }
