@@ -93,6 +93,7 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
                                 .addValue(PluginSections.PluginCatalog.class, catalog)), prefix));
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addCommand(new org.bootproxy.core.certs.CertsCommand());
         for (LoadedPlugin lp : plugins) {
             if (lp.isLoaded()) {
                 addCommands(bootstrap, lp.plugin());
