@@ -1,7 +1,68 @@
 package org.bootproxy.httpboot;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.constraints.NotEmpty;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.bootproxy.httpboot.api.EfiResource;
+import org.bootproxy.httpboot.api.FileEndpoint;
+import org.bootproxy.httpboot.api.HttpBootMetrics;
+import org.bootproxy.httpboot.api.HttpBootResource;
+import org.bootproxy.httpboot.serve.MappedFiles;
 import org.bootproxy.spi.PluginConfig;
+import org.bootproxy.spi.PluginContext;
+import org.bootproxy.spi.files.ServedRoot;
 
-/** {@code plugins.httpboot} in the YAML. */
+/**
+ * {@code plugins.httpboot} in the YAML.
+ *
+ * <pre>
+ * plugins:
+ *   httpboot:
+ *     enabled: true          # true | false | http | https
+ *     root_dir: /var/lib/tftpboot
+ * </pre>
+ */
 public final class HttpBootConfig extends PluginConfig {
+
+    /** The TFTP root of every shipped configuration. */
+    public static final String DEFAULT_ROOT_DIR = "/var/lib/tftpboot";
+
+    /** Most boot files kept memory-mapped at once. */
+    static final int MAPPED_FILES = 64;
+    /** Most bytes kept memory-mapped at once (address space; resident pages are page cache). */
+    static final long MAPPED_BYTES = 4L << 30;
+
+    @NotEmpty
+    private String rootDir = DEFAULT_ROOT_DIR;
+
+    /** The directory served under {@code /httpboot} and {@code /EFI}. */
+    @JsonProperty("root_dir")
+    public String getRootDir() {
+        return rootDir;
+    }
+
+    @JsonProperty("root_dir")
+    public void setRootDir(String rootDir) {
+        this.rootDir = rootDir;
+    }
+
+    /**
+     * Builds the running plugin.
+     *
+     * @throws IOException when {@code root_dir} does not exist or is not a directory
+     */
+    public RunningHttpBoot build(PluginContext context) throws IOException {
+        Path dir = Path.of(rootDir);
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("root_dir " + rootDir + " is not an existing directory");
+        }
+        ServedRoot root = ServedRoot.of(dir);
+        FileEndpoint endpoint = new FileEndpoint(root, new MappedFiles(MAPPED_FILES, MAPPED_BYTES),
+                new HttpBootMetrics(context.metrics(), context.pluginName()));
+        return new RunningHttpBoot(root, context.listeners(),
+                List.of(new HttpBootResource(endpoint), new EfiResource(endpoint)));
+    }
 }

@@ -1,12 +1,21 @@
 package org.bootproxy.httpboot;
 
+import java.io.IOException;
+import java.util.List;
 import org.bootproxy.spi.PluginContext;
 import org.bootproxy.spi.PluginSpi;
 import org.bootproxy.spi.ProxyPlugin;
 import org.bootproxy.spi.RunningPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The {@code httpboot} feature. */
+/**
+ * The {@code httpboot} feature: UEFI HTTP(S) Boot, iPXE and GRUB fetch regular files of
+ * {@code root_dir} over {@code /httpboot/<path>} and {@code /EFI/<path>} (API.md, HTTPBoot).
+ */
 public final class HttpBootPlugin implements ProxyPlugin<HttpBootConfig> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpBootPlugin.class);
 
     @Override
     public String name() {
@@ -30,7 +39,15 @@ public final class HttpBootPlugin implements ProxyPlugin<HttpBootConfig> {
     }
 
     @Override
-    public RunningPlugin start(HttpBootConfig config, PluginContext context) {
-        return () -> { };
+    public List<String> exposedSettings() {
+        return List.of("http_port", "https_port");
+    }
+
+    @Override
+    public RunningPlugin start(HttpBootConfig config, PluginContext context) throws IOException {
+        RunningHttpBoot running = config.build(context);
+        LOG.info("httpboot serving {} on /httpboot and /EFI (http port {}, https port {})", config.getRootDir(),
+                context.listeners().pluginHttpPort().orElse(null), context.listeners().pluginHttpsPort().orElse(null));
+        return running;
     }
 }

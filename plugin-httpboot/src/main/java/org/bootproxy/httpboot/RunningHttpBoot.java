@@ -1,0 +1,56 @@
+package org.bootproxy.httpboot;
+
+import com.codahale.metrics.health.HealthCheck;
+import java.nio.file.Files;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bootproxy.spi.Listeners;
+import org.bootproxy.spi.RunningPlugin;
+import org.bootproxy.spi.files.ServedRoot;
+
+/** The started httpboot plugin: two public resources and the listener ports Foreman builds URLs from. */
+public final class RunningHttpBoot implements RunningPlugin {
+
+    private final ServedRoot root;
+    private final Listeners listeners;
+    private final List<Object> resources;
+
+    RunningHttpBoot(ServedRoot root, Listeners listeners, List<Object> resources) {
+        this.root = root;
+        this.listeners = listeners;
+        this.resources = List.copyOf(resources);
+    }
+
+    @Override
+    public List<Object> publicResources() {
+        return resources;
+    }
+
+    /** {@code http_port}/{@code https_port}: the listener's port when httpboot is mounted on it, else null. */
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("http_port", listeners.pluginHttpPort().orElse(null));
+        s.put("https_port", listeners.pluginHttpsPort().orElse(null));
+        return Collections.unmodifiableMap(s);
+    }
+
+    @Override
+    public Map<String, HealthCheck> healthChecks() {
+        return Map.of("root_dir", new HealthCheck() {
+            @Override
+            protected Result check() {
+                return Files.isDirectory(root.root())
+                        ? Result.healthy("serving " + root.root())
+                        : Result.unhealthy("root_dir " + root.root() + " is not a directory");
+            }
+        });
+    }
+
+    /** Nothing to release: requests hold their own file descriptors; mappings go with the GC. */
+    @Override
+    public void stop() {
+    }
+}

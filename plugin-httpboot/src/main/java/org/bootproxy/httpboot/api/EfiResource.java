@@ -1,0 +1,46 @@
+package org.bootproxy.httpboot.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * {@code GET}/{@code HEAD /EFI/<path>}: the file {@code <root_dir>/<path>}, so firmware asking for
+ * {@code /EFI/BOOT/BOOTX64.EFI} gets {@code <root_dir>/BOOT/BOOTX64.EFI}. Public (firmware
+ * has no client certificate). The path is read raw from the request, not from Jersey's match.
+ */
+@Path("/EFI")
+public final class EfiResource {
+
+    private final FileEndpoint endpoint;
+
+    public EfiResource(FileEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    @GET
+    public Response getRoot(@Context HttpServletRequest request, @Context HttpServletResponse response) {
+        return endpoint.serve("EFI", false, request, response);
+    }
+
+    @HEAD
+    public Response headRoot(@Context HttpServletRequest request, @Context HttpServletResponse response) {
+        return endpoint.serve("EFI", true, request, response);
+    }
+
+    @GET
+    @Path("{path: .*}")
+    public Response get(@Context HttpServletRequest request, @Context HttpServletResponse response) {
+        return endpoint.serve("EFI", false, request, response);
+    }
+
+    @HEAD
+    @Path("{path: .*}")
+    public Response head(@Context HttpServletRequest request, @Context HttpServletResponse response) {
+        return endpoint.serve("EFI", true, request, response);
+    }
+}
