@@ -1,0 +1,117 @@
+package org.bootproxy.tftp.mina;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.mina.transport.socket.nio.NioDatagramAcceptor;
+
+/**
+ * Ephemeral ports for transfers (each transfer's TID), bound on the server's MINA acceptor.
+ *
+ * <p>Binding a port through MINA costs a round trip to its I/O thread (and MINA sleeps 10 ms in
+ * every {@code bind}), so ports are bound in batches and reused: a port is given to one transfer
+ * at a time, goes back at the end, and is handed out again only after a quarantine, so late
+ * datagrams of a finished transfer meet "unknown transfer ID" rather than a newer transfer. Ports
+ * come from the kernel's ephemeral range (bind to port 0), as RFC 1350's "randomly chosen" TIDs.
+ *
+ * <p>Threading: {@link #take()} binds and must never run on the acceptor's I/O thread (it would
+ * wait for itself); {@link #release} may run anywhere. The pool's lock is never held while
+ * binding, because binding waits for the I/O thread, which may be releasing a port.
+ */
+final class PortPool {
+
+    static final int BATCH = 32;
+    static final long QUARANTINE_NANOS = 1_000_000_000L;
+
+    private record Free(InetSocketAddress address, long since) {
+    }
+
+    private final NioDatagramAcceptor acceptor;
+    private final InetAddress host;
+    private final int limit;
+    private final ArrayDeque<Free> free = new ArrayDeque<>();
+    private final Set<SocketAddress> known = new HashSet<>();
+    private int bound;
+
+    /**
+     * @param limit bound ports beyond which quarantined ports are reused instead of binding more
+     */
+    PortPool(NioDatagramAcceptor acceptor, InetAddress host, int limit) {
+        this.acceptor = acceptor;
+        this.host = host;
+        this.limit = limit;
+    }
+
+    /** Remembers an address bound outside the pool (the listener), so it is never handed out. */
+    synchronized void exclude(SocketAddress a) {
+        known.add(a);
+    }
+
+    /** A port for a new transfer. Never call it on the I/O thread. */
+    InetSocketAddress take() throws IOException {
+        boolean overLimit;
+        synchronized (this) {
+            Free f = free.peekFirst();
+            if (f != null && System.nanoTime() - f.since() >= QUARANTINE_NANOS) {
+                return free.pollFirst().address();
+            }
+            overLimit = bound >= limit;
+            if (overLimit && f != null) {
+                return free.pollFirst().address();
+            }
+        }
+        List<InetSocketAddress> fresh = bindBatch();
+        synchronized (this) {
+            for (int i = fresh.size() - 1; i >= 1; i--) {
+                free.addFirst(new Free(fresh.get(i), 0));
+            }
+            return fresh.get(0);
+        }
+    }
+
+    /** Binds a batch of fresh ports now (at start, so the first requests don't wait). */
+    void prefill() throws IOException {
+        List<InetSocketAddress> fresh = bindBatch();
+        synchronized (this) {
+            for (InetSocketAddress a : fresh) {
+                free.addLast(new Free(a, 0));
+            }
+        }
+    }
+
+    /** A transfer is done with its port. */
+    synchronized void release(InetSocketAddress a) {
+        free.addLast(new Free(a, System.nanoTime()));
+    }
+
+    synchronized int bound() {
+        return bound;
+    }
+
+    private List<InetSocketAddress> bindBatch() throws IOException {
+        List<SocketAddress> request = new ArrayList<>(BATCH);
+        for (int i = 0; i < BATCH; i++) {
+            request.add(new InetSocketAddress(host, 0));
+        }
+        acceptor.bind(request);
+        List<InetSocketAddress> fresh = new ArrayList<>();
+        synchronized (this) {
+            for (SocketAddress a : acceptor.getLocalAddresses()) {
+                if (known.add(a)) {
+                    fresh.add((InetSocketAddress) a);
+                }
+            }
+            bound += fresh.size();
+        }
+        if (fresh.isEmpty()) {
+            throw new IOException("binding " + BATCH + " transfer ports on " + host.getHostAddress() + " gave none");
+        }
+        return fresh;
+    }
+}

@@ -1,0 +1,23 @@
+package org.bootproxy.tftp.transfer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Where a transfer's packets go: the transport adapter sends them to the transfer's peer from the
+ * transfer's own port. Called with the transfer's lock held, from the I/O thread or the timer
+ * thread; implementations must not block.
+ */
+public interface PacketSink {
+
+    /**
+     * A buffer to build the next packet in, position 0 and at least {@code capacity} bytes of
+     * room. It may be recycled, so its contents are undefined.
+     */
+    ByteBuffer buffer(int capacity);
+
+    /**
+     * Sends the bytes between the buffer's position and limit. The buffer belongs to the sink
+     * afterwards (it may recycle it once the datagram is out).
+     */
+    void send(ByteBuffer packet);
+}

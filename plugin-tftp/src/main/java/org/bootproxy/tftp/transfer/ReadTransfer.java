@@ -1,0 +1,267 @@
+package org.bootproxy.tftp.transfer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+import org.bootproxy.tftp.protocol.ErrorCode;
+import org.bootproxy.tftp.protocol.TftpCodec;
+import org.bootproxy.tftp.protocol.TftpPacket;
+import org.bootproxy.tftp.protocol.TftpPacket.OptionAck;
+
+/**
+ * One read transfer (the server sends a file): OACK if options were granted, then DATA in windows
+ * of {@code windowsize} blocks (RFC 7440; 1 is RFC 1350 lockstep).
+ *
+ * <h2>Rules</h2>
+ * <ul>
+ *   <li>An ACK is mapped to the absolute block it acknowledges: the latest sent block whose low 16
+ *       bits match, so block numbers wrap past 65535 to 0 without ambiguity.</li>
+ *   <li>A new ACK (for a block after the last acknowledged one) slides the window: everything
+ *       after it, up to {@code windowsize} blocks, is sent (RFC 7440 section 4: an ACK inside the
+ *       window means the blocks after it were lost).</li>
+ *   <li>A duplicate or older ACK is ignored: it never makes the server send anything. Answering
+ *       duplicates is the sorcerer's apprentice bug (RFC 1123 section 4.2.3.1) and is what turns
+ *       EDK2's ACK bursts into a "TFTP storm".</li>
+ *   <li>Only a timeout retransmits, and then only the unacknowledged blocks (or the OACK). After
+ *       {@code retries} timeouts in a row without progress the transfer is abandoned.</li>
+ * </ul>
+ *
+ * <h2>Threading</h2>
+ * Every entry point is {@code synchronized}: the I/O thread delivers packets, the clock's timer
+ * thread delivers timeouts. The timer is lazy: progress only moves a deadline field, and the one
+ * scheduled check re-arms itself for the new deadline when it fires early, so a fast transfer
+ * costs no timer operation per packet.
+ */
+public final class ReadTransfer {
+
+    /** Where the transfer is. */
+    public enum State { WAIT_OACK_ACK, SENDING, DONE }
+
+    private final NegotiatedOptions options;
+    private final BlockSource source;
+    private final PacketSink sink;
+    private final TransferClock clock;
+    private final int maxRetries;
+    private final Consumer<TransferOutcome> onEnd;
+    private final int packetCapacity;
+    private final long startNanos;
+
+    private State state;
+    /** Highest absolute block acknowledged (0 before any). */
+    private long acked;
+    /** Highest absolute block sent. */
+    private long sent;
+    /** The final block (shorter than blksize), or -1 until it has been read. */
+    private long finalBlock = -1;
+    private long bytes;
+    private long retransmits;
+    private int timeoutsInARow;
+    private long deadline;
+    private TransferClock.Cancellable timer;
+    private byte[] oackBytes;
+
+    /**
+     * @param options negotiated options; a non-empty {@link NegotiatedOptions#oack()} is sent first
+     * @param source the payload; closed when the transfer ends
+     * @param sink sends to the peer
+     * @param clock time and timers
+     * @param maxRetries timeouts without progress before abandoning
+     * @param onEnd called once, with the lock held, when the transfer ends for any reason
+     */
+    public ReadTransfer(NegotiatedOptions options, BlockSource source, PacketSink sink, TransferClock clock,
+            int maxRetries, Consumer<TransferOutcome> onEnd) {
+        this.options = options;
+        this.source = source;
+        this.sink = sink;
+        this.clock = clock;
+        this.maxRetries = maxRetries;
+        this.onEnd = onEnd;
+        this.packetCapacity = TftpCodec.DATA_HEADER + options.blksize();
+        this.startNanos = clock.nanoTime();
+        this.state = options.oack().isEmpty() ? State.SENDING : State.WAIT_OACK_ACK;
+    }
+
+    /** Sends the OACK or the first window and arms the timer. */
+    public synchronized void start() {
+        if (state == State.WAIT_OACK_ACK) {
+            oackBytes = TftpCodec.encode(new OptionAck(options.oack()));
+            sendOack();
+        } else {
+            sendFrom(1);
+        }
+        if (state != State.DONE) {
+            arm();
+        }
+    }
+
+    /** A packet from the transfer's peer (the adapter has checked the TID). */
+    public synchronized void onPacket(TftpPacket packet) {
+        if (state == State.DONE) {
+            return;
+        }
+        switch (packet.opcode()) {
+            case ACK -> onAck(((TftpPacket.Ack) packet).block());
+            case ERROR -> {
+                TftpPacket.ErrorPacket e = (TftpPacket.ErrorPacket) packet;
+                end(new TransferOutcome(TransferOutcome.Result.CLIENT_ABORTED, bytes, elapsed(), retransmits,
+                        "client sent ERROR " + e.code() + " '" + TftpCodec.printable(e.message()) + "'"));
+            }
+            default -> {
+                // RRQ/WRQ/DATA/OACK from our own peer make no sense mid-transfer; ignoring them
+                // keeps the transfer going (RFC 1350 section 7 only requires ERROR 5 for strangers)
+            }
+        }
+    }
+
+    /** Ends the transfer because the server stops; sends nothing. */
+    public synchronized void abort(String reason) {
+        if (state != State.DONE) {
+            end(new TransferOutcome(TransferOutcome.Result.SERVER_STOPPED, bytes, elapsed(), retransmits, reason));
+        }
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    public synchronized long retransmits() {
+        return retransmits;
+    }
+
+    private void onAck(int wireBlock) {
+        if (state == State.WAIT_OACK_ACK) {
+            if (wireBlock != 0) {
+                return; // not the ACK of the OACK: ignore, the timer resends the OACK
+            }
+            state = State.SENDING;
+            progress();
+            sendFrom(1);
+            return;
+        }
+        long abs = sent - ((sent - wireBlock) & 0xFFFF);
+        if (abs <= acked) {
+            return; // duplicate or stale ACK: never answered (sorcerer's apprentice)
+        }
+        acked = abs;
+        source.acknowledged(abs);
+        if (abs == finalBlock) {
+            end(new TransferOutcome(TransferOutcome.Result.COMPLETED, bytes, elapsed(), retransmits, ""));
+            return;
+        }
+        progress();
+        sendFrom(abs + 1);
+    }
+
+    private void progress() {
+        timeoutsInARow = 0;
+        deadline = clock.nanoTime() + options.timeoutNanos();
+    }
+
+    /** Sends blocks {@code from..acked+windowsize}, stopping after the final block. */
+    private void sendFrom(long from) {
+        long last = acked + options.windowsize();
+        for (long n = from; n <= last; n++) {
+            if (finalBlock >= 0 && n > finalBlock) {
+                break;
+            }
+            if (!sendBlock(n)) {
+                return;
+            }
+        }
+    }
+
+    private boolean sendBlock(long n) {
+        ByteBuffer b = sink.buffer(packetCapacity);
+        b.clear();
+        TftpCodec.putDataHeader(b, (int) (n & 0xFFFF));
+        int count;
+        try {
+            count = source.read(n, b);
+        } catch (IOException e) {
+            sendError(ErrorCode.NOT_DEFINED, "read error");
+            end(new TransferOutcome(TransferOutcome.Result.READ_ERROR, bytes, elapsed(), retransmits,
+                    "reading block " + n + ": " + e));
+            return false;
+        }
+        b.flip();
+        sink.send(b);
+        if (n > sent) {
+            sent = n;
+            bytes += count;
+        }
+        if (count < options.blksize()) {
+            finalBlock = n;
+        }
+        return true;
+    }
+
+    private void sendOack() {
+        ByteBuffer b = sink.buffer(oackBytes.length);
+        b.clear();
+        b.put(oackBytes);
+        b.flip();
+        sink.send(b);
+    }
+
+    private void sendError(ErrorCode code, String message) {
+        byte[] e = TftpCodec.encode(new TftpPacket.ErrorPacket(code, message));
+        ByteBuffer b = sink.buffer(e.length);
+        b.clear();
+        b.put(e);
+        b.flip();
+        sink.send(b);
+    }
+
+    private void arm() {
+        deadline = clock.nanoTime() + options.timeoutNanos();
+        if (timer == null) {
+            timer = clock.schedule(this::onTimer, options.timeoutNanos());
+        }
+    }
+
+    private synchronized void onTimer() {
+        timer = null;
+        if (state == State.DONE) {
+            return;
+        }
+        long now = clock.nanoTime();
+        if (now < deadline) {
+            // progress since this check was scheduled: check again at the new deadline
+            timer = clock.schedule(this::onTimer, deadline - now);
+            return;
+        }
+        if (++timeoutsInARow > maxRetries) {
+            sendError(ErrorCode.NOT_DEFINED, "timed out");
+            end(new TransferOutcome(TransferOutcome.Result.TIMED_OUT, bytes, elapsed(), retransmits,
+                    "no ACK after " + maxRetries + " retransmissions, last acknowledged block " + acked));
+            return;
+        }
+        if (state == State.WAIT_OACK_ACK) {
+            retransmits++;
+            sendOack();
+        } else {
+            // only the unacknowledged part of the window
+            for (long n = acked + 1; n <= sent; n++) {
+                retransmits++;
+                if (!sendBlock(n)) {
+                    return;
+                }
+            }
+        }
+        arm();
+    }
+
+    private long elapsed() {
+        return clock.nanoTime() - startNanos;
+    }
+
+    private void end(TransferOutcome outcome) {
+        state = State.DONE;
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+        source.close();
+        onEnd.accept(outcome);
+    }
+}
