@@ -51,6 +51,39 @@ public final class DhcpConfig extends PluginConfig {
     @JsonProperty("boot")
     private BootConfig boot = new BootConfig();
 
+    /**
+     * Liveness probe of {@code GET /dhcp/<net>/unused_ip} before it suggests an address:
+     * {@code none} (default), {@code icmp} (echo reply from the address; needs CAP_NET_RAW) or
+     * {@code tcp} (an established connection to one of {@code unused_ip_probe_ports}). A refusal
+     * or an ICMP unreachable never counts as "in use" (see AddressProbe).
+     */
+    @NotEmpty
+    @Pattern(regexp = "none|icmp|tcp", message = "must be none, icmp or tcp")
+    @JsonProperty("unused_ip_probe")
+    private String unusedIpProbe = "none";
+
+    /** How long one probe waits for an answer. */
+    @NotNull
+    @JsonProperty("unused_ip_probe_timeout")
+    private io.dropwizard.util.Duration unusedIpProbeTimeout = io.dropwizard.util.Duration.milliseconds(500);
+
+    /** The ports the {@code tcp} probe tries, in order. */
+    @NotNull
+    @JsonProperty("unused_ip_probe_ports")
+    private List<Integer> unusedIpProbePorts = new ArrayList<>(List.of(22, 443));
+
+    public String getUnusedIpProbe() {
+        return unusedIpProbe;
+    }
+
+    public io.dropwizard.util.Duration getUnusedIpProbeTimeout() {
+        return unusedIpProbeTimeout;
+    }
+
+    public List<Integer> getUnusedIpProbePorts() {
+        return unusedIpProbePorts;
+    }
+
     public String getProvider() {
         return provider;
     }

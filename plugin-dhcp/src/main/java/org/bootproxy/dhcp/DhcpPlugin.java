@@ -1,12 +1,41 @@
 package org.bootproxy.dhcp;
 
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheck;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bootproxy.dhcp.api.AddressProbe;
+import org.bootproxy.dhcp.api.DhcpResource;
+import org.bootproxy.dhcp.api.UnusedIpFinder;
+import org.bootproxy.dhcp.backend.BackendUnavailableException;
+import org.bootproxy.dhcp.backend.DhcpBackend;
+import org.bootproxy.dhcp.backend.DhcpBackends;
+import org.bootproxy.dhcp.backend.LeaseStore;
+import org.bootproxy.dhcp.backend.embedded.EmbeddedBackend;
+import org.bootproxy.dhcp.model.Subnet;
 import org.bootproxy.spi.PluginContext;
 import org.bootproxy.spi.PluginSpi;
 import org.bootproxy.spi.ProxyPlugin;
 import org.bootproxy.spi.RunningPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The {@code dhcp} feature. */
+/**
+ * The {@code dhcp} feature: the {@code /dhcp} API over the backend {@code plugins.dhcp.provider}
+ * names and, with the {@code embedded} provider, the built-in DHCPv4 server on the same store.
+ */
 public final class DhcpPlugin implements ProxyPlugin<DhcpConfig> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DhcpPlugin.class);
+
+    /** Foreman's capabilities: a filename may be an IPv4 TFTP path, and nextServer may be a host name. */
+    static final Set<String> CAPABILITIES = Set.of("dhcp_filename_ipv4", "dhcp_filename_hostname");
 
     @Override
     public String name() {
@@ -30,7 +59,121 @@ public final class DhcpPlugin implements ProxyPlugin<DhcpConfig> {
     }
 
     @Override
-    public RunningPlugin start(DhcpConfig config, PluginContext context) {
-        return () -> { };
+    public List<String> exposedSettings() {
+        return List.of("use_provider");
+    }
+
+    @Override
+    public RunningPlugin start(DhcpConfig config, PluginContext context) throws Exception {
+        InstantSource clock = InstantSource.system();
+        List<Subnet> subnets = Subnet.fromConfig(config.getSubnets());
+        AddressProbe probe = probe(config);
+        DhcpBackend backend = DhcpBackends.create(config, subnets, clock);
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            if (backend instanceof LeaseStore store) {
+                // The embedded DHCPv4 server starts here, on `store` (the same state the API writes):
+                // org.bootproxy.dhcp.server.DhcpServer with config, subnets, config.getBoot() and the
+                // listeners' ports; add it to `started` so stop() closes it before the store.
+                LOG.debug("DHCP lease store ready for the embedded server: {}", store);
+            }
+            DhcpResource resource = new DhcpResource(backend,
+                    new UnusedIpFinder(probe, clock, new SecureRandom()), clock);
+            MetricRegistry metrics = context.metrics();
+            List<String> gauges = new ArrayList<>();
+            if (backend instanceof EmbeddedBackend embedded) {
+                metrics.register("dhcp.store.journal_batches", (Gauge<Long>) embedded::journalBatches);
+                metrics.register("dhcp.store.journal_records", (Gauge<Long>) embedded::journalRecords);
+                gauges.add("dhcp.store.journal_batches");
+                gauges.add("dhcp.store.journal_records");
+            }
+            String description = "provider=" + backend.provider() + " subnets=" + subnets.size()
+                    + " state_dir=" + config.getStateDir() + " unused_ip_probe=" + probe.describe();
+            return new Running(backend, resource, started, metrics, gauges, description);
+        } catch (Exception | Error e) {
+            closeAll(started);
+            backend.close();
+            throw e;
+        }
+    }
+
+    private static AddressProbe probe(DhcpConfig config) {
+        Duration timeout = Duration.ofMillis(config.getUnusedIpProbeTimeout().toMilliseconds());
+        return switch (config.getUnusedIpProbe()) {
+            case "icmp" -> new AddressProbe.Icmp(timeout);
+            case "tcp" -> new AddressProbe.Tcp(config.getUnusedIpProbePorts(), timeout);
+            default -> new AddressProbe.None();
+        };
+    }
+
+    private static void closeAll(List<AutoCloseable> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Stopping a DHCP component failed: {}", e.toString());
+            }
+        }
+    }
+
+    private static final class Running implements RunningPlugin {
+        private final DhcpBackend backend;
+        private final DhcpResource resource;
+        private final List<AutoCloseable> started;
+        private final MetricRegistry metrics;
+        private final List<String> gauges;
+        private final String description;
+
+        Running(DhcpBackend backend, DhcpResource resource, List<AutoCloseable> started, MetricRegistry metrics,
+                List<String> gauges, String description) {
+            this.backend = backend;
+            this.resource = resource;
+            this.started = started;
+            this.metrics = metrics;
+            this.gauges = gauges;
+            this.description = description;
+        }
+
+        @Override
+        public List<Object> protectedResources() {
+            return List.of(resource);
+        }
+
+        @Override
+        public Map<String, Object> settings() {
+            return Map.of("use_provider", backend.provider());
+        }
+
+        @Override
+        public Set<String> capabilities() {
+            return CAPABILITIES;
+        }
+
+        @Override
+        public Map<String, HealthCheck> healthChecks() {
+            return Map.of("backend", new HealthCheck() {
+                @Override
+                protected Result check() {
+                    try {
+                        backend.checkHealth();
+                        return Result.healthy(backend.provider());
+                    } catch (BackendUnavailableException e) {
+                        return Result.unhealthy(e.getMessage());
+                    }
+                }
+            });
+        }
+
+        @Override
+        public String describe() {
+            return description;
+        }
+
+        @Override
+        public void stop() {
+            closeAll(started);
+            backend.close();
+            gauges.forEach(metrics::remove);
+        }
     }
 }

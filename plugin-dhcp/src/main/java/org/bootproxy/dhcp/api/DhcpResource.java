@@ -1,0 +1,394 @@
+package org.bootproxy.dhcp.api;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.bootproxy.dhcp.backend.AddOutcome;
+import org.bootproxy.dhcp.backend.BackendUnavailableException;
+import org.bootproxy.dhcp.backend.DhcpBackend;
+import org.bootproxy.dhcp.backend.DhcpBackendException;
+import org.bootproxy.dhcp.backend.NotDeleteableException;
+import org.bootproxy.dhcp.backend.RecordRejectedException;
+import org.bootproxy.dhcp.backend.ReservationConflictException;
+import org.bootproxy.dhcp.model.Lease;
+import org.bootproxy.dhcp.model.Reservation;
+import org.bootproxy.dhcp.model.Subnet;
+import org.bootproxy.spi.api.ApiErrors;
+import org.bootproxy.spi.api.RackParams;
+import org.bootproxy.spi.net.Ipv4Address;
+import org.bootproxy.spi.net.MacAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /dhcp}: Foreman's smart-proxy DHCP API (API.md, DHCP section) over a {@link DhcpBackend}.
+ *
+ * <p>Status codes: 200 (POST/DELETE with an empty body), 400 for a bad value (named in the body),
+ * 404 for an unknown subnet or a lookup that finds nothing, 409 for a reservation that collides
+ * with another, 503 when the backend cannot be reached. A rejected request changes nothing.
+ * Thread-safe.
+ */
+@Path("/dhcp")
+@Produces(MediaType.APPLICATION_JSON)
+public final class DhcpResource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DhcpResource.class);
+
+    /** Form keys that are fields of the record, not options passed through. */
+    private static final Set<String> RECORD_KEYS = Set.of("hostname", "name", "ip", "mac", "network", "filename",
+            "nextServer", "related_macs",
+            // upstream drops these (route captures, or keys that would shadow the record's own JSON)
+            "subnet", "captures", "splat", "type", "deleteable", "state", "starts", "ends");
+    private static final Pattern OPTION_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+    /** DHCP option 67 and the {@code file} field carry at most 255 bytes. */
+    private static final int MAX_VALUE_BYTES = 255;
+
+    private final DhcpBackend backend;
+    private final UnusedIpFinder finder;
+    private final InstantSource clock;
+
+    public DhcpResource(DhcpBackend backend, UnusedIpFinder finder, InstantSource clock) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.finder = Objects.requireNonNull(finder, "finder");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @GET
+    public List<Map<String, Object>> subnets() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Subnet s : call(backend::subnets)) {
+            out.add(RecordJson.subnet(s));
+        }
+        return out;
+    }
+
+    @GET
+    @Path("/{network}")
+    public Map<String, Object> subnetRecords(@PathParam("network") String network) {
+        Subnet subnet = subnet(network);
+        var now = clock.instant();
+        List<Map<String, Object>> reservations = new ArrayList<>();
+        for (Reservation r : call(() -> backend.reservations(subnet))) {
+            reservations.add(RecordJson.reservation(r));
+        }
+        List<Map<String, Object>> leases = new ArrayList<>();
+        for (Lease l : call(() -> backend.activeLeases(subnet))) {
+            leases.add(RecordJson.lease(l, now));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("reservations", reservations);
+        m.put("leases", leases);
+        return m;
+    }
+
+    @GET
+    @Path("/{network}/unused_ip")
+    public Map<String, Object> unusedIp(@PathParam("network") String network, @Context UriInfo uri) {
+        Subnet subnet = subnet(network);
+        RackParams p = RackParams.parse(uri.getRequestUri().getRawQuery(), null);
+        Ipv4Address from = optionalIp(p.nonBlank("from"), "from");
+        Ipv4Address to = optionalIp(p.nonBlank("to"), "to");
+        for (Ipv4Address a : new Ipv4Address[] {from, to}) {
+            if (a != null && !subnet.network().contains(a)) {
+                throw ApiErrors.badRequest("Address " + a + " is not in subnet " + subnet.network());
+            }
+        }
+        if (from != null && to != null && from.compareTo(to) > 0) {
+            throw ApiErrors.badRequest("Invalid range: from " + from + " is after to " + to);
+        }
+        // clip to host addresses: never the network or broadcast address
+        Ipv4Address lo = from == null || from.compareTo(subnet.firstHost()) < 0 ? subnet.firstHost() : from;
+        Ipv4Address hi = to == null || to.compareTo(subnet.lastHost()) > 0 ? subnet.lastHost() : to;
+        String macText = p.nonBlank("mac");
+        MacAddress mac = macText == null ? null : mac(macText);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (lo.compareTo(hi) > 0) {
+            answer.put("ip", null);
+            return answer;
+        }
+        if (mac != null) {
+            Optional<Ipv4Address> held = call(() -> backend.reservationByMac(subnet, mac)).map(Reservation::ip)
+                    .or(() -> call(() -> backend.activeLeaseByMac(subnet, mac)).map(Lease::ip))
+                    .filter(ip -> ip.compareTo(lo) >= 0 && ip.compareTo(hi) <= 0);
+            if (held.isPresent()) {
+                answer.put("ip", held.get().toString());
+                return answer;
+            }
+        }
+        Set<Ipv4Address> used = new HashSet<>();
+        for (Reservation r : call(() -> backend.reservations(subnet))) {
+            used.add(r.ip());
+        }
+        for (Lease l : call(() -> backend.activeLeases(subnet))) {
+            used.add(l.ip());
+        }
+        used.addAll(subnet.routers());
+        used.addAll(subnet.domainNameServers());
+        used.addAll(subnet.ntpServers());
+        Optional<Ipv4Address> found;
+        try {
+            found = finder.find(subnet, lo, hi, mac, used);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiErrors.error(503, "Interrupted while probing for a free address in " + subnet.network());
+        }
+        answer.put("ip", found.map(Ipv4Address::toString).orElse(null));
+        return answer;
+    }
+
+    @GET
+    @Path("/{network}/mac/{mac}")
+    public Map<String, Object> byMac(@PathParam("network") String network, @PathParam("mac") String macText) {
+        Subnet subnet = subnet(network);
+        MacAddress mac = mac(macText);
+        Optional<Reservation> r = call(() -> backend.reservationByMac(subnet, mac));
+        if (r.isPresent()) {
+            return RecordJson.reservation(r.get());
+        }
+        Optional<Lease> l = call(() -> backend.activeLeaseByMac(subnet, mac));
+        if (l.isPresent()) {
+            return RecordJson.lease(l.get(), clock.instant());
+        }
+        throw ApiErrors.notFound("No DHCP record for MAC " + mac + " in " + subnet.network().address());
+    }
+
+    @GET
+    @Path("/{network}/ip/{ip}")
+    public List<Map<String, Object>> byIp(@PathParam("network") String network, @PathParam("ip") String ipText) {
+        Subnet subnet = subnet(network);
+        Ipv4Address ip = ip(ipText, "IP");
+        List<Map<String, Object>> out = new ArrayList<>();
+        call(() -> backend.reservationByIp(subnet, ip)).ifPresent(r -> out.add(RecordJson.reservation(r)));
+        call(() -> backend.activeLeaseByIp(subnet, ip)).ifPresent(l -> out.add(RecordJson.lease(l, clock.instant())));
+        if (out.isEmpty()) {
+            throw ApiErrors.notFound("No DHCP record for IP " + ip + " in " + subnet.network().address());
+        }
+        return out;
+    }
+
+    @POST
+    @Path("/{network}")
+    @Consumes(MediaType.WILDCARD)
+    public Response create(@PathParam("network") String network, @Context UriInfo uri, String body) {
+        Subnet subnet = subnet(network);
+        RackParams p = RackParams.parse(uri.getRequestUri().getRawQuery(), body).withRoute("network", network);
+        Reservation r = reservationFrom(subnet, p);
+        AddOutcome outcome;
+        try {
+            outcome = backend.addReservation(r);
+        } catch (ReservationConflictException e) {
+            LOG.info("DHCP reservation {} {} for {} refused: conflicts with {} {} ({})", r.ip(), r.mac(), r.name(),
+                    e.existing().ip(), e.existing().mac(), e.existing().name());
+            throw ApiErrors.conflict(e.getMessage());
+        } catch (DhcpBackendException e) {
+            throw map(e);
+        }
+        if (outcome == AddOutcome.CREATED) {
+            LOG.info("DHCP reservation created: {} {} {} in {} (filename={}, nextServer={})", r.name(), r.mac(),
+                    r.ip(), subnet.network(), r.filename(), r.nextServer());
+        } else {
+            LOG.debug("DHCP reservation {} {} {} already exists unchanged", r.name(), r.mac(), r.ip());
+        }
+        return Response.ok().build();
+    }
+
+    @DELETE
+    @Path("/{network}/mac/{mac}")
+    public Response deleteByMac(@PathParam("network") String network, @PathParam("mac") String macText) {
+        Subnet subnet = subnet(network);
+        MacAddress mac = mac(macText);
+        Optional<Reservation> r = call(() -> backend.reservationByMac(subnet, mac));
+        if (r.isPresent()) {
+            delete(r.get());
+        } else {
+            call(() -> backend.activeLeaseByMac(subnet, mac)).ifPresent(DhcpResource::refuseLease);
+        }
+        return Response.ok().build();
+    }
+
+    @DELETE
+    @Path("/{network}/ip/{ip}")
+    public Response deleteByIp(@PathParam("network") String network, @PathParam("ip") String ipText) {
+        Subnet subnet = subnet(network);
+        Ipv4Address ip = ip(ipText, "IP");
+        Optional<Reservation> r = call(() -> backend.reservationByIp(subnet, ip));
+        if (r.isPresent()) {
+            delete(r.get());
+        } else {
+            call(() -> backend.activeLeaseByIp(subnet, ip)).ifPresent(DhcpResource::refuseLease);
+        }
+        return Response.ok().build();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void delete(Reservation r) {
+        boolean deleted;
+        try {
+            deleted = backend.deleteReservation(r);
+        } catch (DhcpBackendException e) {
+            throw map(e);
+        }
+        if (deleted) {
+            LOG.info("DHCP reservation deleted: {} {} {} in {}", r.name(), r.mac(), r.ip(), r.subnet());
+        }
+    }
+
+    private static void refuseLease(Lease l) {
+        throw ApiErrors.badRequest("Record " + l.subnet().address() + "/" + l.ip()
+                + " is a lease and cannot be deleted");
+    }
+
+    /** Validates the form of a POST into a reservation; any bad value is a 400 naming it. */
+    private static Reservation reservationFrom(Subnet subnet, RackParams p) {
+        String macText = p.nonBlank("mac");
+        if (macText == null) {
+            throw ApiErrors.badRequest("Must provide mac");
+        }
+        MacAddress mac = mac(macText);
+        String ipText = p.nonBlank("ip");
+        if (ipText == null) {
+            throw ApiErrors.badRequest("Must provide ip");
+        }
+        Ipv4Address ip = ip(ipText, "IP");
+        if (!subnet.isHostAddress(ip)) {
+            throw ApiErrors.badRequest("IP " + ip + " is not a host address of subnet " + subnet.network());
+        }
+        String hostname = p.nonBlank("hostname");
+        String name = p.nonBlank("name");
+        if (hostname == null && name == null) {
+            throw ApiErrors.badRequest("Must provide hostname");
+        }
+        hostname = text(hostname != null ? hostname : name, "hostname");
+        name = text(name != null ? name : hostname, "name");
+        String filename = p.nonBlank("filename");
+        if (filename != null) {
+            filename = text(filename, "filename");
+        }
+        String nextServer = p.nonBlank("nextServer");
+        if (nextServer != null && !Ipv4Address.isValid(nextServer) && !DNS_NAME.matcher(nextServer).matches()) {
+            throw ApiErrors.badRequest("Invalid nextServer (an IPv4 address or a host name): " + nextServer);
+        }
+        List<String> related = new ArrayList<>();
+        for (String m : p.list("related_macs")) {
+            if (!m.isBlank()) { // Foreman sends a bare related_macs[] for "none"
+                String norm = mac(m).toString();
+                if (!norm.equals(mac.toString()) && !related.contains(norm)) {
+                    related.add(norm);
+                }
+            }
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : p.asMap().entrySet()) {
+            String key = e.getKey();
+            if (RECORD_KEYS.contains(key) || !(e.getValue() instanceof String value)) {
+                continue;
+            }
+            if (key.startsWith("<") || RecordJson.SPARC_KEY.matcher(key).matches()) {
+                throw ApiErrors.badRequest("Vendor options are not supported by this DHCP provider: " + key);
+            }
+            if (!OPTION_KEY.matcher(key).matches()) {
+                throw ApiErrors.badRequest("Invalid option name: " + key);
+            }
+            options.put(key, text(value, key));
+        }
+        try {
+            return new Reservation(name, hostname, ip, mac, subnet.network(), filename, nextServer, related, options,
+                    true);
+        } catch (IllegalArgumentException e) {
+            throw ApiErrors.badRequest(e.getMessage());
+        }
+    }
+
+    /** A printable value of at most 255 bytes. */
+    private static String text(String value, String what) {
+        if (value.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
+            throw ApiErrors.badRequest("Value of " + what + " is longer than " + MAX_VALUE_BYTES + " bytes: "
+                    + value.substring(0, 40) + "...");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                throw ApiErrors.badRequest("Invalid " + what + " (control character): " + value.replaceAll(
+                        "\\p{Cntrl}", "?"));
+            }
+        }
+        return value;
+    }
+
+    private Subnet subnet(String network) {
+        if (!Ipv4Address.isValid(network)) {
+            throw ApiErrors.notFound("Subnet " + network + " not found");
+        }
+        Ipv4Address a = Ipv4Address.parse(network);
+        return call(() -> backend.subnet(a)).orElseThrow(() -> ApiErrors.notFound("Subnet " + network + " not found"));
+    }
+
+    private static MacAddress mac(String text) {
+        try {
+            return MacAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiErrors.badRequest("Invalid MAC address: " + text);
+        }
+    }
+
+    private static Ipv4Address ip(String text, String what) {
+        try {
+            return Ipv4Address.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiErrors.badRequest("Invalid " + what + " address: " + text);
+        }
+    }
+
+    private static Ipv4Address optionalIp(String text, String what) {
+        return text == null ? null : ip(text, "'" + what + "'");
+    }
+
+    private static WebApplicationException map(DhcpBackendException e) {
+        // exhaustive over the sealed hierarchy (no pattern switch in Java 17)
+        if (e instanceof ReservationConflictException) {
+            return ApiErrors.conflict(e.getMessage());
+        } else if (e instanceof NotDeleteableException || e instanceof RecordRejectedException) {
+            return ApiErrors.badRequest(e.getMessage());
+        } else {
+            LOG.warn("DHCP backend unavailable: {}", e.getMessage());
+            return ApiErrors.error(503, e.getMessage());
+        }
+    }
+
+    /** A backend read. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T get() throws BackendUnavailableException;
+    }
+
+    private static <T> T call(Read<T> read) {
+        try {
+            return read.get();
+        } catch (BackendUnavailableException e) {
+            throw map(e);
+        }
+    }
+}
