@@ -1,5 +1,8 @@
 package org.bootproxy.tftp;
 
+import com.codahale.metrics.health.HealthCheck;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +11,10 @@ import org.bootproxy.spi.PluginSpi;
 import org.bootproxy.spi.ProxyPlugin;
 import org.bootproxy.spi.RunningPlugin;
 import org.bootproxy.tftp.api.TftpApi;
+import org.bootproxy.tftp.mina.ListenAddress;
+import org.bootproxy.tftp.mina.TftpHealthCheck;
+import org.bootproxy.tftp.mina.TftpServer;
+import org.bootproxy.tftp.transfer.TransferSettings;
 
 /** The {@code tftp} feature. */
 public final class TftpPlugin implements ProxyPlugin<TftpConfig> {
@@ -39,8 +46,15 @@ public final class TftpPlugin implements ProxyPlugin<TftpConfig> {
     }
 
     @Override
-    public RunningPlugin start(TftpConfig config, PluginContext context) {
-        TftpApi api = TftpApi.start(config, context.proxyVersion());
+    public RunningPlugin start(TftpConfig config, PluginContext context) throws Exception {
+        TftpServer server = startServer(config, context);
+        TftpApi api;
+        try {
+            api = TftpApi.start(config, context.proxyVersion());
+        } catch (RuntimeException e) {
+            server.stop();
+            throw e;
+        }
         return new RunningPlugin() {
             @Override
             public List<Object> protectedResources() {
@@ -54,9 +68,30 @@ public final class TftpPlugin implements ProxyPlugin<TftpConfig> {
             }
 
             @Override
+            public Map<String, HealthCheck> healthChecks() {
+                return Map.of("server", new TftpHealthCheck(server));
+            }
+
+            @Override
             public void stop() {
-                api.close();
+                try {
+                    server.stop();
+                } finally {
+                    api.close();
+                }
             }
         };
+    }
+
+    /** The TFTP server on {@code plugins.tftp.listen}, serving {@code plugins.tftp.root}. */
+    private static TftpServer startServer(TftpConfig config, PluginContext context) throws Exception {
+        Files.createDirectories(config.getRoot());
+        TransferSettings settings = new TransferSettings(config.getMaxBlksize(), config.getMaxWindowsize(),
+                Duration.ofMillis(config.getTimeout().toMilliseconds()), config.getRetries());
+        TftpServer server = new TftpServer(ListenAddress.parse(config.getListen()),
+                org.bootproxy.spi.files.ServedRoot.of(config.getRoot()), settings, config.getMaxTransfers(),
+                context.metrics());
+        server.start();
+        return server;
     }
 }
