@@ -135,9 +135,13 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
         env.jersey().register(new ErrorMappers.WebApplication());
         env.jersey().register(new ErrorMappers.Json());
         env.jersey().register(new ErrorMappers.Unexpected());
+        env.jersey().register(new ErrorMappers.ErrorContentType());
 
+        BoundPorts bound = new BoundPorts();
+        env.lifecycle().addServerLifecycleListener(bound);
         PluginStarter starter = new PluginStarter(version(), config.getHttpPort(), config.getHttpsPort(),
-                config.getBindHost(), env.metrics(), env.getObjectMapper(), env.getValidator());
+                config.getBindHost(), bound::http, bound::https, env.metrics(), env.getObjectMapper(),
+                env.getValidator());
         runtime = starter.startAll(plugins, config.getPlugins(), new PluginStarter.Mounter() {
             @Override
             public void mountResource(Object resource, Enablement listeners, boolean isProtected) {

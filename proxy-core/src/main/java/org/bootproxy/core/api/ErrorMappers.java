@@ -29,17 +29,45 @@ public final class ErrorMappers {
         MediaType type = MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8");
         if (headers != null) {
             try {
-                for (MediaType accepted : headers.getAcceptableMediaTypes()) {
-                    if (accepted.isCompatible(MediaType.APPLICATION_JSON_TYPE) && !accepted.isWildcardType()) {
-                        type = MediaType.APPLICATION_JSON_TYPE;
-                        break;
-                    }
+                if (acceptsJson(headers.getAcceptableMediaTypes())) {
+                    type = MediaType.APPLICATION_JSON_TYPE;
                 }
             } catch (RuntimeException e) {
                 // an unparsable Accept header: answer text
             }
         }
         return Response.status(status).type(type).entity(message).build();
+    }
+
+    /**
+     * Jersey returns a {@code WebApplicationException} that carries its own entity (as
+     * {@link org.bootproxy.spi.api.ApiErrors} builds them) without consulting any mapper; this
+     * filter gives those error answers the same content type as the mapped ones.
+     */
+    public static final class ErrorContentType implements jakarta.ws.rs.container.ContainerResponseFilter {
+        @Override
+        public void filter(jakarta.ws.rs.container.ContainerRequestContext request,
+                           jakarta.ws.rs.container.ContainerResponseContext response) {
+            if (response.getStatus() >= 400 && response.getEntity() instanceof String
+                    && MediaType.TEXT_PLAIN_TYPE.isCompatible(response.getMediaType())) {
+                try {
+                    if (acceptsJson(request.getAcceptableMediaTypes())) {
+                        response.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_TYPE);
+                    }
+                } catch (RuntimeException e) {
+                    // an unparsable Accept header: keep text
+                }
+            }
+        }
+    }
+
+    static boolean acceptsJson(java.util.List<MediaType> acceptable) {
+        for (MediaType accepted : acceptable) {
+            if (accepted.isCompatible(MediaType.APPLICATION_JSON_TYPE) && !accepted.isWildcardType()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Statuses chosen by resources or by Jersey (404, 405, 406, 415...). */

@@ -47,8 +47,18 @@ public final class PluginStarter {
     private final ObjectMapper mapper;
     private final Validator validator;
 
+    private final java.util.function.IntSupplier boundHttpPort;
+    private final java.util.function.IntSupplier boundHttpsPort;
+
+    /**
+     * @param boundHttpPort the HTTP listener's bound port once started (for a configured port 0)
+     * @param boundHttpsPort likewise for HTTPS
+     */
     public PluginStarter(String proxyVersion, Integer httpPort, Integer httpsPort, String bindHost,
+                         java.util.function.IntSupplier boundHttpPort, java.util.function.IntSupplier boundHttpsPort,
                          MetricRegistry metrics, ObjectMapper mapper, Validator validator) {
+        this.boundHttpPort = boundHttpPort;
+        this.boundHttpsPort = boundHttpsPort;
         this.proxyVersion = proxyVersion;
         this.httpPort = httpPort;
         this.httpsPort = httpsPort;
@@ -105,7 +115,7 @@ public final class PluginStarter {
             LOG.warn("Plugin {} is enabled on https, but there is no HTTPS listener (https_port)", name);
         }
         Listeners listeners = new Listeners(httpPort, httpsPort, bindHost, enabled.http() && httpPort != null,
-                enabled.https() && httpsPort != null);
+                enabled.https() && httpsPort != null, boundHttpPort, boundHttpsPort);
         Context ctx = new Context(name, proxyVersion, listeners, metrics, mapper);
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
