@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -272,20 +273,38 @@ public final class BootConfigStore {
      * file where a directory must be, no directory where the file goes.
      */
     private List<Path> prepare(List<String> files) throws ConfigRefusedException, IOException {
+        for (String rel : files) {
+            checkParents(rel);
+        }
         List<Path> targets = resolveAll(files);
         for (int i = 0; i < files.size(); i++) {
-            Path target = targets.get(i);
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isDirectory(targets.get(i), LinkOption.NOFOLLOW_LINKS)) {
                 throw new ConfigRefusedException(files.get(i) + " is a directory, cannot write a file there");
-            }
-            for (Path p = target.getParent(); p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
-                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new ConfigRefusedException("cannot write " + files.get(i) + ": "
-                            + root.relativize(p) + " is a file, not a directory");
-                }
             }
         }
         return targets;
+    }
+
+    /** Refuses a path whose parent directories include an existing file (ZTP's default vs its directory). */
+    private void checkParents(String rel) throws ConfigRefusedException, IOException {
+        String[] segments = rel.split("/");
+        Path p = root;
+        for (int i = 0; i < segments.length - 1; i++) {
+            p = p.resolve(segments[i]);
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return; // created on write
+            }
+            if (a.isSymbolicLink()) {
+                return; // refused by resolveForWrite, with its message
+            }
+            if (!a.isDirectory()) {
+                throw new ConfigRefusedException("cannot write " + rel + ": "
+                        + String.join("/", Arrays.asList(segments).subList(0, i + 1)) + " is a file, not a directory");
+            }
+        }
     }
 
     private List<Path> resolveAll(List<String> files) throws ConfigRefusedException, IOException {
