@@ -16,9 +16,10 @@ import org.bootproxy.tftp.protocol.TftpPacket.OptionAck;
  * <ul>
  *   <li>An ACK is mapped to the absolute block it acknowledges: the latest sent block whose low 16
  *       bits match, so block numbers wrap past 65535 to 0 without ambiguity.</li>
- *   <li>A new ACK (for a block after the last acknowledged one) slides the window: everything
- *       after it, up to {@code windowsize} blocks, is sent (RFC 7440 section 4: an ACK inside the
- *       window means the blocks after it were lost).</li>
+ *   <li>A new ACK (for a block after the last acknowledged one) slides the window: blocks never
+ *       sent before go out, up to {@code windowsize} blocks after the ACK. Blocks already sent are
+ *       not repeated on an ACK, even one inside the window: they may still be on their way (some
+ *       clients ACK every block), so only the timeout resends them.</li>
  *   <li>A duplicate or older ACK is ignored: it never makes the server send anything. Answering
  *       duplicates is the sorcerer's apprentice bug (RFC 1123 section 4.2.3.1) and is what turns
  *       EDK2's ACK bursts into a "TFTP storm".</li>
@@ -149,7 +150,10 @@ public final class ReadTransfer {
             return;
         }
         progress();
-        sendFrom(abs + 1);
+        // slide the window: only blocks never sent go out now. Blocks after an ACK inside the
+        // window may still be in flight (a client that ACKs every block); if they were lost,
+        // the timeout resends them. Resending them here would multiply traffic by the window.
+        sendFrom(sent + 1);
     }
 
     private void progress() {
