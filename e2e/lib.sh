@@ -1,0 +1,352 @@
+# e2e/lib.sh - shared client side of the end-to-end suite: a network namespace with a bridge and
+# taps, Debian's OVMF in QEMU (TCG), milestones read from the server's own logs and the serial
+# console, and a cleanup that stops everything by PID and removes the namespace, pass or fail.
+# The client side is the one of ../shared/e2e/ovmf-netboot.sh (kept in bench/ovmf-netboot-reference.sh):
+# every pitfall it encodes is real (romfile=, fw_cfg boot-path selection, fresh VARS, -serial file:).
+#
+# Sourced by e2e/scenarios/*.sh, e2e/boot.sh and bench/boot.sh. Needs root, bash 4.
+# Environment:
+#   E2E_TIMEOUT   seconds one VM may take to reach its last milestone (default 150)
+#   E2E_KEEP=1    keep the work directory even after a pass (it is always kept after a failure)
+#   E2E_WORKDIR   parent of the work directories (default /tmp)
+#   BOOTPROXY_JAR, BOOTPROXY_MODULES   the built proxy (default: this repository's build output)
+#   ACCEL         QEMU accelerator (default tcg; the suite never needs KVM)
+
+set -u
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$E2E_DIR/.." && pwd)
+BOOTPROXY_JAR=${BOOTPROXY_JAR:-$REPO/proxy-core/target/bootproxy.jar}
+BOOTPROXY_MODULES=${BOOTPROXY_MODULES:-$REPO/modules}
+E2E_TIMEOUT=${E2E_TIMEOUT:-150}
+ACCEL=${ACCEL:-tcg}
+OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+IPXE_EFI=/usr/lib/ipxe/ipxe.efi
+SERVER_IP=192.0.2.1
+SERVER_IP6=2001:db8:e2e::1
+HTTP_PORT=8000
+HTTPS_PORT=8443
+
+PIDS=()          # every process started here, killed by PID on exit
+QEMU_PIDS=()
+E2E_OK=0
+E2E_SKIP=0
+E2E_FAIL_REASON=""
+declare -A AT     # milestone name -> seconds after QEMU start
+MS=()             # milestones: "name|file|extended regex"
+FAILRE=""         # serial/log pattern that ends a boot early as a failure
+LOGS_TO_TAIL=()   # "label|file|grep filter" printed on failure
+
+e2e_log() { printf '[%s] %s\n' "$E2E_NAME" "$*"; }
+
+# e2e_init NAME: work directory and namespace names, exit trap. Call first.
+e2e_init() {
+  E2E_NAME=$1
+  [ "$(id -u)" = 0 ] || { echo "must run as root (network namespaces, tap)" >&2; exit 2; }
+  for b in qemu-system-x86_64 ip timeout curl java; do
+    command -v $b >/dev/null || { echo "missing $b (see README: the test command installs it)" >&2; exit 2; }
+  done
+  for f in $OVMF_CODE $OVMF_VARS $IPXE_EFI; do [ -f $f ] || { echo "missing $f (Debian ovmf/ipxe)" >&2; exit 2; }; done
+  W=$(mktemp -d "${E2E_WORKDIR:-/tmp}/e2e-$E2E_NAME.XXXXXX")
+  mkdir -p "$W"/root "$W"/state "$W"/tls
+  NS=bpe2e$$
+  trap e2e_cleanup EXIT
+  trap 'E2E_FAIL_REASON="interrupted"; exit 130' INT TERM
+  E2E_T_START=$(date +%s.%N)
+}
+
+e2e_cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do
+    # a JVM gets 10 s to stop cleanly, then SIGKILL
+    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null
+  done
+  if [ -n "${NS:-}" ] && ip netns list | grep -qw "$NS"; then
+    # anything still inside (a forked helper) is killed by PID before the namespace goes
+    for p in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+    ip netns del "$NS"
+  fi
+  if [ "$E2E_OK" = 1 ] && [ "${E2E_KEEP:-0}" != 1 ]; then rm -rf "$W"; fi
+}
+
+# net_up: namespace, bridge br0 (192.0.2.1/24, 2001:db8:e2e::1/64), lo up.
+net_up() {
+  ip netns add $NS || exit 2
+  ip -n $NS link set lo up
+  ip -n $NS link add br0 type bridge
+  ip -n $NS link set br0 type bridge forward_delay 0
+  ip -n $NS addr add $SERVER_IP/24 dev br0
+  ip -n $NS addr add $SERVER_IP6/64 dev br0 nodad
+  ip -n $NS link set br0 up
+}
+
+# tap_add NAME: a tap device on br0 for one VM.
+tap_add() {
+  ip -n $NS tuntap add dev "$1" mode tap
+  ip -n $NS link set "$1" master br0
+  ip -n $NS link set "$1" up
+}
+
+# in_ns CMD...: run a command inside the namespace.
+in_ns() { ip netns exec $NS "$@"; }
+
+# spawn NAME CMD...: start CMD inside the namespace, output to $W/NAME.log, PID remembered.
+spawn() {
+  local name=$1; shift
+  ip netns exec $NS "$@" >>"$W/$name.log" 2>&1 &
+  PIDS+=($!)
+  eval "PID_${name//[^A-Za-z0-9_]/_}=$!"
+}
+
+# ra_start: router advertisements on br0 (saves iPXE ~16 s of IPv6 autoconfiguration, see
+# NETBOOT.md). dnsmasq here does nothing but RA: no DNS, no DHCP, no TFTP.
+ra_start() {
+  command -v dnsmasq >/dev/null || { e2e_log "dnsmasq not installed: no RA (iPXE will be ~16 s slower)"; return; }
+  spawn ra dnsmasq -k --port=0 --interface=br0 --bind-interfaces --no-resolv --no-hosts --user=root \
+    --pid-file= --enable-ra --dhcp-range=2001:db8:e2e::,ra-only,64 --leasefile-ro
+}
+
+# The default iPXE script: the dhcp plugin's default rules send iPXE to
+# /httpboot/pxelinux.cfg/default.ipxe (the tftp plugin's iPXE default menu). It chains the host's
+# own script (pxelinux.cfg/01-<mac>.ipxe, what POST /tftp/iPXE/<mac> writes) when there is one,
+# else fetches marker-default.
+default_ipxe_script() {
+  cat <<EOF
+#!ipxe
+echo E2E-SCRIPT: default.ipxe running, mac \${net0/mac} ip \${net0/ip}
+chain http://$SERVER_IP:$HTTP_PORT/httpboot/pxelinux.cfg/01-\${net0/mac:hexhyp}.ipxe || echo E2E-NO-HOST-SCRIPT
+imgfetch http://$SERVER_IP:$HTTP_PORT/httpboot/marker-default?mac=\${net0/mac} && echo E2E-MARKER-FETCHED || echo E2E-MARKER-FAILED
+sleep 600
+EOF
+}
+
+# content_ipxe ROOT: ipxe.efi, the default iPXE script and its marker.
+content_ipxe() {
+  local root=$1
+  mkdir -p "$root"/pxelinux.cfg
+  cp $IPXE_EFI "$root"/ipxe.efi
+  default_ipxe_script > "$root"/pxelinux.cfg/default.ipxe
+  echo ok > "$root"/marker-default
+}
+
+# bootproxy_config FILE: the test's bootproxy.yml. Knobs (variables):
+#   E2E_HTTPS=1          HTTPS listener with $W/tls/{server.pem,server-key.pem,ca.pem}
+#   E2E_HTTPS_EXTRA      extra top-level YAML lines (e.g. tls_rsa_key_exchange: false)
+#   E2E_RULES            YAML list items for plugins.dhcp.boot.rules (indented 8)
+#   E2E_DHCP_RANGE       "first, last" of the dynamic pool
+bootproxy_config() {
+  local f=$1
+  {
+    echo "http_port: $HTTP_PORT"
+    echo 'bind_host: "*"'
+    if [ "${E2E_HTTPS:-0}" = 1 ]; then
+      echo "https_port: $HTTPS_PORT"
+      echo "ssl_certificate: $W/tls/server.pem"
+      echo "ssl_private_key: $W/tls/server-key.pem"
+      echo "ssl_ca_file: $W/tls/ca.pem"
+      [ -n "${E2E_HTTPS_EXTRA:-}" ] && echo "$E2E_HTTPS_EXTRA"
+    fi
+    cat <<EOF
+plugins:
+  tftp:
+    enabled: true
+    root: $W/root
+    listen: 0.0.0.0:69
+  httpboot:
+    enabled: true
+    root_dir: $W/root
+  dhcp:
+    enabled: true
+    provider: embedded
+    mode: server
+    interfaces: [br0]
+    state_dir: $W/state
+    subnets:
+      - network: 192.0.2.0/24
+        range: [${E2E_DHCP_RANGE:-192.0.2.100, 192.0.2.200}]
+        routers: [$SERVER_IP]
+        domain_name_servers: [$SERVER_IP]
+        lease_time: 1h
+    boot:
+      rules:
+${E2E_RULES:-        []}
+server:
+  adminConnectors: []
+  requestLog:
+    appenders:
+      - type: file
+        currentLogFilename: $W/access.log
+        archive: false
+        logFormat: '%h %localPort "%r" %s %b "%i{User-Agent}" %D'
+logging:
+  level: INFO
+  appenders:
+    - type: console
+      logFormat: "%-5p [%d{ISO8601,UTC}] [%X{request_id:-}] %c{0}: %m%n%rEx"
+EOF
+  } > "$f"
+  LOGS_TO_TAIL+=("access.log|$W/access.log|")
+}
+
+# bootproxy_start CONFIG: the built proxy inside the namespace; waits until /features answers.
+bootproxy_start() {
+  local cfg=$1
+  [ -f "$BOOTPROXY_JAR" ] || { E2E_FAIL_REASON="$BOOTPROXY_JAR not built (mvn -B -o package -DskipTests)"; e2e_finish; }
+  spawn bootproxy java -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Dbootproxy.modules="$BOOTPROXY_MODULES" -jar "$BOOTPROXY_JAR" server "$cfg"
+  LOGS_TO_TAIL+=("bootproxy|$W/bootproxy.log|")
+  local t0; t0=$(date +%s)
+  until in_ns curl -fsS -o /dev/null --max-time 2 http://$SERVER_IP:$HTTP_PORT/features 2>/dev/null; do
+    if ! kill -0 "$PID_bootproxy" 2>/dev/null; then E2E_FAIL_REASON="bootproxy exited at start"; e2e_finish; fi
+    if [ $(( $(date +%s) - t0 )) -gt 60 ]; then E2E_FAIL_REASON="bootproxy not answering after 60 s"; e2e_finish; fi
+    sleep 0.3
+  done
+  e2e_log "bootproxy up after $(awk -v a="$(date +%s.%N)" -v b="$E2E_T_START" 'BEGIN{printf "%.1f", a-b}') s: $(in_ns curl -sS http://$SERVER_IP:$HTTP_PORT/features)"
+}
+
+# api METHOD PATH [curl args...]: a REST call as Foreman makes it (JSON accepted, form bodies);
+# prints "<status> <body>".
+api() {
+  local method=$1 path=$2; shift 2
+  in_ns curl -sS -X "$method" -H 'Accept: application/json' -H "X-Request-Id: e2e-$E2E_NAME" \
+    -w ' %{http_code}' "$@" "http://$SERVER_IP:$HTTP_PORT$path" | awk '{s=$NF; $NF=""; print s, $0}'
+}
+
+# expect_api WANT_STATUS METHOD PATH [curl args...]: fails the test on another status.
+expect_api() {
+  local want=$1; shift
+  local r; r=$(api "$@")
+  e2e_log "$1 $2 -> $r"
+  [ "${r%% *}" = "$want" ] || { E2E_FAIL_REASON="$1 $2 answered ${r%% *}, expected $want: ${r#* }"; e2e_finish; }
+}
+
+# Milestones of a firmware -> ipxe.efi -> iPXE -> default.ipxe -> marker boot, read from bootproxy's
+# own logs ($W/bootproxy.log: dhcp, tftp and httpboot INFO lines; $W/access.log: the request log,
+# which carries the User-Agent) and the serial console.
+# http_ipxe_milestones MAC SERIAL MODE [IP-REGEX]   MODE: http | https | pxe
+http_ipxe_milestones() {
+  local mac=$1 s=$2 mode=$3 ip=${4:-192\\.0\\.2\\.[0-9]+}
+  local L="$W"/bootproxy.log A="$W"/access.log m=${1//:/\\:}
+  local url="http://192\\.0\\.2\\.1:$HTTP_PORT/httpboot/ipxe\\.efi"
+  MS=()
+  case $mode in
+    http|https)
+      [ $mode = https ] && url="https://192\\.0\\.2\\.1:$HTTPS_PORT/httpboot/ipxe\\.efi"
+      local port=$HTTP_PORT; [ $mode = https ] && port=$HTTPS_PORT
+      MS+=("dhcp-ack-HTTPClient-url|$L|dhcp: DHCPACK $ip to $m \\(.*HTTPClient.*\\) file $url "
+           "serial-firmware-got-address|$s|Station IP address is $ip"
+           "httpboot-HEAD-ipxe.efi|$L|access: $ip HEAD /httpboot/ipxe\\.efi 200 "
+           "httpboot-GET-ipxe.efi|$L|access: $ip GET /httpboot/ipxe\\.efi 200 [0-9]{6,} bytes"
+           "request-log-UefiHttpBoot/1.0|$A|^$ip $port \"GET /httpboot/ipxe\\.efi HTTP/1\\.1\" 200 [0-9]+ \"UefiHttpBoot/1\\.0\"") ;;
+    pxe)
+      MS+=("dhcp-ack-PXEClient-file|$L|dhcp: DHCPACK $ip to $m \\(.*PXEClient.*\\) file ipxe\\.efi next-server 192\\.0\\.2\\.1"
+           "serial-firmware-got-address|$s|Station IP address is $ip"
+           "tftp-sent-ipxe.efi(blksize,tsize)|$L|TFTP: sent ipxe\\.efi to $ip:[0-9]+ \\(.*blksize.*\\): [0-9]{6,} bytes") ;;
+  esac
+  MS+=("serial-ipxe.efi-running|$s|iPXE initialising devices"
+       "dhcp-ack-iPXE-script-url|$L|dhcp: DHCPACK $ip to $m \\(.*iPXE.*\\) file http://192\\.0\\.2\\.1:$HTTP_PORT/httpboot/pxelinux\\.cfg/default\\.ipxe"
+       "httpboot-GET-default.ipxe|$L|access: $ip GET /httpboot/pxelinux\\.cfg/default\\.ipxe 200"
+       "request-log-iPXE-agent|$A|^$ip $HTTP_PORT \"GET /httpboot/pxelinux\\.cfg/default\\.ipxe HTTP/1\\.1\" 200 [0-9]+ \"iPXE/"
+       "httpboot-GET-marker|$L|access: $ip GET /httpboot/marker-default 200"
+       "serial-marker-fetched|$s|E2E-MARKER-FETCHED")
+}
+
+# vm_start MODE MAC TAP [extra qemu args...]: one OVMF VM (TCG, 512 MiB, 1 vCPU, fresh VARS).
+# MODE selects the firmware's boot path with fw_cfg (EDK2 order is PXEv4, PXEv6, HTTPv4, HTTPv6).
+vm_start() {
+  local mode=$1 mac=$2 tap=$3; shift 3
+  local fw
+  case $mode in
+    http|https) fw=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=no -fw_cfg name=opt/org.tianocore/IPv6Support,string=no) ;;
+    pxe)        fw=(-fw_cfg name=opt/org.tianocore/IPv6Support,string=no) ;;
+    http6)      fw=(-fw_cfg name=opt/org.tianocore/IPv4Support,string=no -fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=no
+                    -boot menu=on,splash-time=5000) ;;   # HTTPv6 as the very first attempt fails at once
+    *) echo "unknown boot mode $mode" >&2; exit 2 ;;
+  esac
+  cp $OVMF_VARS "$W/vars-$tap.fd"
+  : > "$W/serial-$tap.log"
+  T0=$(date +%s.%N)
+  # romfile= is essential: without it QEMU's own iPXE option ROM boots instead of the firmware's
+  # PXE/HTTP client, and a test passes without testing anything
+  ip netns exec $NS timeout $E2E_TIMEOUT qemu-system-x86_64 -accel $ACCEL -machine q35 -m 512 -smp 1 \
+    -display none -nodefaults -monitor none -serial file:"$W/serial-$tap.log" \
+    -drive if=pflash,format=raw,readonly=on,file=$OVMF_CODE \
+    -drive if=pflash,format=raw,file="$W/vars-$tap.fd" \
+    -netdev tap,id=n0,ifname=$tap,script=no,downscript=no \
+    -device virtio-net-pci,netdev=n0,romfile=,mac=$mac \
+    -device virtio-rng-pci \
+    "${fw[@]}" "$@" > "$W/qemu-$tap.out" 2>&1 &
+  QPID=$!; PIDS+=($QPID); QEMU_PIDS+=($QPID)
+  LOGS_TO_TAIL+=("serial $tap|$W/serial-$tap.log|serial" "qemu $tap|$W/qemu-$tap.out|")
+}
+
+vm_stop() { kill "$QPID" 2>/dev/null; wait "$QPID" 2>/dev/null; }
+
+since() { awk -v a="$(date +%s.%N)" -v b="$1" 'BEGIN{printf "%.1f", a-b}'; }
+
+# milestones: waits until every entry of MS is seen (a line matching its regex in its file), the
+# VM stops, FAILRE matches the serial console, or E2E_TIMEOUT passes. Prints each time.
+# A milestone whose name starts with "!" must NOT be seen (checked at the end).
+milestones() {
+  local serial=$1 left=0 m name file re failing=""
+  unset AT; declare -gA AT
+  for m in "${MS[@]}"; do [[ $m == !* ]] || left=$((left+1)); done
+  while :; do
+    for m in "${MS[@]}"; do
+      IFS='|' read -r name file re <<<"$m"
+      [[ $name == !* ]] && continue
+      [ -n "${AT[$name]:-}" ] && continue
+      if grep -aqE "$re" "$file" 2>/dev/null; then AT[$name]=$(since "$T0"); left=$((left-1)); fi
+    done
+    [ $left -le 0 ] && break
+    kill -0 "$QPID" 2>/dev/null || break
+    if [ -n "$FAILRE" ] && grep -aqE "$FAILRE" "$serial" 2>/dev/null; then
+      # one more pass over the logs a second later, then give up
+      [ -n "$failing" ] && break
+      failing=1; sleep 1; continue
+    fi
+    sleep 0.2
+  done
+  local ok=1
+  for m in "${MS[@]}"; do
+    IFS='|' read -r name file re <<<"$m"
+    if [[ $name == !* ]]; then
+      if grep -aqE "$re" "$file" 2>/dev/null; then
+        printf '  %-34s SEEN (must not be): %s\n' "${name#!}" "$(grep -aE "$re" "$file" | head -1 | cut -c1-160)"; ok=0
+      else printf '  %-34s not seen, as required\n' "${name#!}"; fi
+    else
+      if [ -n "${AT[$name]:-}" ]; then printf '  %-34s %6s s\n' "$name" "${AT[$name]}"
+      else printf '  %-34s NOT SEEN\n' "$name"; ok=0; fi
+    fi
+  done
+  [ $ok = 1 ]
+}
+
+# serial_text FILE: the console without escape sequences and empty lines.
+serial_text() {
+  tr -d '\033' < "$1" | sed 's/\[[0-9;=?]*[a-zA-Z]//g' | tr '\r' '\n' | grep -av '^\s*$' | grep -v 'Downloading\.\.\.'
+}
+
+# e2e_finish: prints the verdict (and log tails on failure) and exits 0 pass, 1 fail, 77 skip.
+e2e_finish() {
+  local total; total=$(since "$E2E_T_START")
+  if [ "$E2E_SKIP" = 1 ]; then
+    E2E_OK=1; echo "[$E2E_NAME] SKIPPED: $E2E_FAIL_REASON"; exit 77
+  fi
+  if [ -z "$E2E_FAIL_REASON" ]; then
+    E2E_OK=1; echo "[$E2E_NAME] PASSED in $total s"; exit 0
+  fi
+  echo "[$E2E_NAME] FAILED after $total s: $E2E_FAIL_REASON (work directory $W)"
+  local l label file filter
+  for l in "${LOGS_TO_TAIL[@]}"; do
+    IFS='|' read -r label file filter <<<"$l"
+    [ -f "$file" ] || continue
+    echo "--- $label ($file)"
+    if [ "$filter" = serial ]; then serial_text "$file" | tail -25
+    elif [ -n "$filter" ]; then grep -aE "$filter" "$file" | tail -15
+    else tail -20 "$file"; fi
+  done
+  exit 1
+}

@@ -1,0 +1,31 @@
+#!/bin/bash
+# HTTPS boot, bootproxy alone: the CA, the server certificate and the CA's EFI signature list are
+# made by `bootproxy certs` (no openssl, no efitools); the firmware gets the CA through fw_cfg and
+# fetches ipxe.efi from httpboot on bootproxy's HTTPS listener with its default TLS settings
+# (TLS 1.2, an RSA key-exchange AES-GCM suite, keep-alive after HEAD). Then the iPXE chain over HTTP
+# (Debian's iPXE has no HTTPS CA for our test CA; the firmware's TLS is what this test is about).
+# E2E_HTTPS_EXTRA='tls_rsa_key_exchange: false' shows the documented switch: the boot must fail.
+. "$(dirname "$0")/../lib.sh"
+e2e_init https
+MAC=52:54:00:e2:e0:31
+net_up; tap_add tap0; ra_start
+content_ipxe "$W"/root
+E2E_HTTPS=1
+E2E_RULES='        - client: HTTPClient
+          arch: [16]
+          filename: "https://${next_server}:${https_port}/httpboot/ipxe.efi"'
+bootproxy_config "$W"/bootproxy.yml
+# bootproxy's own certs command, run from the built jar, paths from the test's bootproxy.yml
+java -jar "$BOOTPROXY_JAR" certs --ip $SERVER_IP --name bootproxy-e2e.example "$W"/bootproxy.yml > "$W"/certs.out 2>&1 \
+  || { cat "$W"/certs.out; E2E_FAIL_REASON="bootproxy certs failed"; e2e_finish; }
+cat "$W"/certs.out | sed 's/^/    certs: /'
+FWCFG=$(grep -o -- '-fw_cfg name=etc/edk2/https/cacerts,file=[^ ]*' "$W"/certs.out)
+[ -n "$FWCFG" ] || { E2E_FAIL_REASON="bootproxy certs printed no -fw_cfg line"; e2e_finish; }
+bootproxy_start "$W"/bootproxy.yml
+# shellcheck disable=SC2086
+vm_start https $MAC tap0 $FWCFG
+http_ipxe_milestones "$MAC" "$W"/serial-tap0.log https
+MS+=("request-log-on-https-port|$W/access.log|^192\\.0\\.2\\.[0-9]+ $HTTPS_PORT \"GET /httpboot/ipxe\\.efi HTTP/1\\.1\" 200")
+FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|E2E-MARKER-FAILED'
+milestones "$W"/serial-tap0.log || E2E_FAIL_REASON="milestones missing"
+e2e_finish
