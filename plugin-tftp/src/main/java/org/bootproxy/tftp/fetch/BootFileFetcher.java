@@ -33,6 +33,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,7 @@ import org.bootproxy.spi.files.AtomicFiles;
 import org.bootproxy.spi.files.PathRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * fetch_boot_file: downloads kernels and initrds into the TFTP root in the background.
@@ -263,16 +265,30 @@ public final class BootFileFetcher implements AutoCloseable {
         private final Path target;
         private final String relative;
         private final Ticket ticket;
+        /** The submitting request's MDC (request_id), so /logs ties the outcome to Foreman's request. */
+        private final Map<String, String> mdc;
 
         Download(URI uri, Path target, String relative, Ticket ticket) {
             this.uri = uri;
             this.target = target;
             this.relative = relative;
             this.ticket = ticket;
+            this.mdc = MDC.getCopyOfContextMap();
         }
 
         @Override
         public void run() {
+            if (mdc != null) {
+                MDC.setContextMap(mdc);
+            }
+            try {
+                download();
+            } finally {
+                MDC.clear();
+            }
+        }
+
+        private void download() {
             long start = System.nanoTime();
             DownloadOutcome outcome;
             try {
@@ -286,6 +302,7 @@ public final class BootFileFetcher implements AutoCloseable {
             finish(outcome);
         }
 
+        /** Logs and publishes the outcome; also called for queued downloads dropped at stop. */
         void finish(DownloadOutcome outcome) {
             inFlight.remove(target, ticket);
             // (Java 17: no pattern switch yet; every DownloadOutcome is handled here.)

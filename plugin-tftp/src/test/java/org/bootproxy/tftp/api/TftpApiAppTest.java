@@ -200,7 +200,7 @@ class TftpApiAppTest {
             for (JsonNode line : JSON.readTree(curl("GET", "/logs?from_timestamp=" + since, null).body()).get("logs")) {
                 String m = line.get("message").asText();
                 if (m.contains("fetch_boot_file") && m.contains("centos-mirror-7Xyz-vmlinuz: done")) {
-                    done = line.get("level").asText() + " " + m;
+                    done = line.get("level").asText() + " " + m + " request_id=" + line.path("request_id").asText();
                 }
                 if (m.contains("fetch_boot_file") && m.contains("centos-mirror-7Xyz-missing: failed")) {
                     failed = line.get("level").asText() + " " + m;
@@ -208,7 +208,7 @@ class TftpApiAppTest {
             }
             Thread.sleep(50);
         }
-        assertThat(done).startsWith("INFO ").contains(KERNEL.length + " bytes");
+        assertThat(done).startsWith("INFO ").contains(KERNEL.length + " bytes").endsWith("request_id=app-test");
         assertThat(failed).startsWith("WARN ").contains("HTTP 404");
         assertThat(kernel).hasBinaryContent(KERNEL);
         assertThat(ROOT.resolve("boot/centos-mirror-7Xyz-missing")).doesNotExist();
