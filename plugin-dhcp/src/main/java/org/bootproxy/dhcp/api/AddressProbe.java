@@ -19,9 +19,10 @@ import org.bootproxy.spi.net.Ipv4Address;
  * (answers RST or ICMP unreachable on behalf of every address) it finds every address used and
  * suggests none; neither probe here does that.
  *
- * <p>Implementations are thread-safe and bound their waiting by their timeout.
+ * <p>Implementations are thread-safe and bound their waiting by their timeout. Not sealed, so
+ * tests can hand-write a fake.
  */
-public sealed interface AddressProbe permits AddressProbe.None, AddressProbe.Icmp, AddressProbe.Tcp {
+public interface AddressProbe {
 
     /** Whether a host answers on {@code ip}. */
     boolean answers(Ipv4Address ip) throws InterruptedException;

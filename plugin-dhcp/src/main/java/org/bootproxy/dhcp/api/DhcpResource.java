@@ -107,7 +107,7 @@ public final class DhcpResource {
     @Path("/{network}/unused_ip")
     public Map<String, Object> unusedIp(@PathParam("network") String network, @Context UriInfo uri) {
         Subnet subnet = subnet(network);
-        RackParams p = RackParams.parse(uri.getRequestUri().getRawQuery(), null);
+        RackParams p = RackParams.parse(query(uri), null);
         Ipv4Address from = optionalIp(p.nonBlank("from"), "from");
         Ipv4Address to = optionalIp(p.nonBlank("to"), "to");
         for (Ipv4Address a : new Ipv4Address[] {from, to}) {
@@ -193,7 +193,7 @@ public final class DhcpResource {
     @Consumes(MediaType.WILDCARD)
     public Response create(@PathParam("network") String network, @Context UriInfo uri, String body) {
         Subnet subnet = subnet(network);
-        RackParams p = RackParams.parse(uri.getRequestUri().getRawQuery(), body).withRoute("network", network);
+        RackParams p = RackParams.parse(query(uri), body).withRoute("network", network);
         Reservation r = reservationFrom(subnet, p);
         AddOutcome outcome;
         try {
@@ -336,6 +336,10 @@ public final class DhcpResource {
             }
         }
         return value;
+    }
+
+    private static String query(UriInfo uri) {
+        return uri == null ? null : uri.getRequestUri().getRawQuery();
     }
 
     private Subnet subnet(String network) {
