@@ -1,5 +1,6 @@
 package org.bootproxy.httpboot;
 
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,29 +8,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.UUID;
+import org.bootproxy.core.BootproxyApplication;
+import org.bootproxy.core.BootproxyConfiguration;
 
 /**
- * A served root with known files, next to a canary file outside it whose content must never
- * appear in any answer.
+ * A served root with known files, next to canary files outside it whose content must never
+ * appear in any answer, and the configuration of a full bootproxy serving it.
  *
  * <pre>
  * base/canary.txt                  outside the root
- * base/root-evil/canary.txt        outside; shares the root's name as a prefix
- * base/root/BOOT/BOOTX64.EFI       served
+ * base/root-evil/canary.txt        outside; its directory has the root's name as a prefix
+ * base/root/BOOT/BOOTX64.EFI       served as /EFI/BOOT/BOOTX64.EFI and /httpboot/BOOT/BOOTX64.EFI
  * base/root/grub2/grub.cfg         served
- * base/root/big.img                1 MiB + 123 bytes, served from a mapping
+ * base/root/big.img                1 MiB + 123 bytes: sent from a mapping
  * base/root/empty                  0 bytes
+ * base/empty-modules/              the plugin folder of the test app: nothing in it
+ * base/bootproxy.yml               http_port 0, httpboot enabled on root_dir base/root
  * </pre>
  */
 public final class TestTree {
 
     public final Path base;
     public final Path root;
+    public final Path config;
     public final String canary = "CANARY-" + UUID.randomUUID();
     public final byte[] bootx64 = "MZ-fake-efi-binary-\u0001\u0002".getBytes(StandardCharsets.ISO_8859_1);
     public final byte[] big;
 
     public TestTree() {
+        this("");
+    }
+
+    /** @param extraTopLevelYaml more top-level keys for bootproxy.yml (e.g. https_port and ssl_*) */
+    public TestTree(String extraTopLevelYaml) {
         try {
             base = Files.createTempDirectory("httpboot-test");
             root = Files.createDirectory(base.resolve("root"));
@@ -44,8 +55,28 @@ public final class TestTree {
             new Random(42).nextBytes(big);
             Files.write(root.resolve("big.img"), big);
             Files.write(root.resolve("empty"), new byte[0]);
+            Path modules = Files.createDirectory(base.resolve("empty-modules"));
+            System.setProperty("bootproxy.modules", modules.toString());
+            config = base.resolve("bootproxy.yml");
+            Files.writeString(config, "http_port: 0\nbind_host: 127.0.0.1\n" + extraTopLevelYaml
+                    + "plugins:\n  httpboot:\n    enabled: true\n    root_dir: " + root + "\n"
+                    + "server:\n  adminConnectors:\n    - type: http\n      bindHost: 127.0.0.1\n      port: 0\n"
+                    + "  requestLog:\n    appenders: []\n"
+                    + "logging:\n  level: INFO\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A full bootproxy on this tree (register it as a static field with @RegisterExtension or DropwizardExtensionsSupport). */
+    public DropwizardAppExtension<BootproxyConfiguration> app() {
+        return new DropwizardAppExtension<>(BootproxyApplication.class, config.toString());
+    }
+
+    /** Removes the tree. */
+    public void delete() throws IOException {
+        try (var walk = Files.walk(base)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }
