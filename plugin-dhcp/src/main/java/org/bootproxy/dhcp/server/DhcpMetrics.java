@@ -1,0 +1,66 @@
+package org.bootproxy.dhcp.server;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+
+/**
+ * The server's metrics, all named {@code dhcp.server.*} in the application's registry. Thread-safe.
+ */
+public final class DhcpMetrics {
+
+    final Meter received;
+    /** Packets that failed to decode ({@link org.bootproxy.dhcp.protocol.MalformedPacketException}). */
+    final Counter malformed;
+    /** Well-formed packets the server does not answer (BOOTP, replies, other servers' clients, no subnet). */
+    final Counter ignored;
+    /** Dropped because the worker queue was full (overload). */
+    final Counter overloaded;
+    final Meter offers;
+    final Meter acks;
+    final Meter naks;
+    final Counter declines;
+    final Counter releases;
+    final Counter informs;
+    final Meter proxyReplies;
+    /** DISCOVERs that found no free address. */
+    final Counter poolExhausted;
+    /** Lease writes that failed (no ACK was sent). */
+    final Counter storeErrors;
+    /** Replies that could not be sent. */
+    final Counter sendErrors;
+    /** Time to make a lease durable before the ACK. */
+    final Timer leaseWrite;
+
+    public DhcpMetrics(MetricRegistry registry) {
+        String p = "dhcp.server.";
+        received = registry.meter(p + "received");
+        malformed = registry.counter(p + "dropped.malformed");
+        ignored = registry.counter(p + "dropped.ignored");
+        overloaded = registry.counter(p + "dropped.overload");
+        offers = registry.meter(p + "offers");
+        acks = registry.meter(p + "acks");
+        naks = registry.meter(p + "naks");
+        declines = registry.counter(p + "declines");
+        releases = registry.counter(p + "releases");
+        informs = registry.counter(p + "informs");
+        proxyReplies = registry.meter(p + "proxy_replies");
+        poolExhausted = registry.counter(p + "pool_exhausted");
+        storeErrors = registry.counter(p + "store_errors");
+        sendErrors = registry.counter(p + "send_errors");
+        leaseWrite = registry.timer(p + "lease_write");
+    }
+
+    public long malformed() {
+        return malformed.getCount();
+    }
+
+    public long ignored() {
+        return ignored.getCount();
+    }
+
+    public long acks() {
+        return acks.getCount();
+    }
+}
