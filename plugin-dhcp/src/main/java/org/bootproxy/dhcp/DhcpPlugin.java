@@ -18,7 +18,9 @@ import org.bootproxy.dhcp.backend.DhcpBackend;
 import org.bootproxy.dhcp.backend.DhcpBackends;
 import org.bootproxy.dhcp.backend.LeaseStore;
 import org.bootproxy.dhcp.backend.embedded.EmbeddedBackend;
+import org.bootproxy.dhcp.boot.BootRules;
 import org.bootproxy.dhcp.model.Subnet;
+import org.bootproxy.dhcp.server.DhcpServer;
 import org.bootproxy.spi.PluginContext;
 import org.bootproxy.spi.PluginSpi;
 import org.bootproxy.spi.ProxyPlugin;
@@ -71,11 +73,12 @@ public final class DhcpPlugin implements ProxyPlugin<DhcpConfig> {
         DhcpBackend backend = DhcpBackends.create(config, subnets, clock);
         List<AutoCloseable> started = new ArrayList<>();
         try {
+            BootRules bootRules = BootRules.from(config.getBoot(), context.listeners());
             if (backend instanceof LeaseStore store) {
-                // The embedded DHCPv4 server starts here, on `store` (the same state the API writes):
-                // org.bootproxy.dhcp.server.DhcpServer with config, subnets, config.getBoot() and the
-                // listeners' ports; add it to `started` so stop() closes it before the store.
-                LOG.debug("DHCP lease store ready for the embedded server: {}", store);
+                // the embedded DHCPv4 server, on the same state the API writes; stopped before the store
+                DhcpServer server = new DhcpServer(config, store, bootRules, context.listeners(), context.metrics());
+                started.add(server::stop);
+                server.start();
             }
             DhcpResource resource = new DhcpResource(backend,
                     new UnusedIpFinder(probe, clock, new SecureRandom()), clock);
