@@ -4,7 +4,6 @@ import io.dropwizard.lifecycle.ServerLifecycleListener;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 
 /** The ports the application listeners were bound to, known once Jetty has started (port 0 in tests). */
 final class BoundPorts implements ServerLifecycleListener {
@@ -16,13 +15,18 @@ final class BoundPorts implements ServerLifecycleListener {
     public void serverStarted(Server server) {
         for (Connector c : server.getConnectors()) {
             if (c instanceof ServerConnector sc && !String.valueOf(sc.getName()).contains("admin")) {
-                if (sc.getConnectionFactory(SslConnectionFactory.class) != null) {
+                if (isTls(sc)) {
                     https = sc.getLocalPort();
                 } else {
                     http = sc.getLocalPort();
                 }
             }
         }
+    }
+
+    /** Whether a connector speaks TLS (Dropwizard wraps the SSL factory, so look at the protocols). */
+    static boolean isTls(ServerConnector sc) {
+        return sc.getProtocols().stream().anyMatch(p -> p.equalsIgnoreCase("ssl"));
     }
 
     int http() {

@@ -7,7 +7,6 @@ import org.bootproxy.core.plugins.PluginState;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 
 /** The one line an operator reads at start-up: listeners, plugins and their states, roots. */
 final class StartupSummary {
@@ -19,7 +18,7 @@ final class StartupSummary {
         List<String> listeners = new ArrayList<>();
         for (Connector c : server.getConnectors()) {
             if (c instanceof ServerConnector sc) {
-                boolean tls = sc.getConnectionFactory(SslConnectionFactory.class) != null;
+                boolean tls = BoundPorts.isTls(sc);
                 String kind = "admin".equals(sc.getName()) || String.valueOf(sc.getName()).contains("admin")
                         ? "admin" : tls ? "https" : "http";
                 String host = sc.getHost() == null ? "*" : sc.getHost();

@@ -124,6 +124,30 @@ public final class TestPki {
         return new Pem(cert, key, leaf.certificate(), keys.getPrivate());
     }
 
+    /**
+     * SEC1 ({@code BEGIN EC PRIVATE KEY}) with the curve in the [0] parameters and the public key,
+     * as {@code openssl ecparam -genkey} writes it (JcaPEMWriter leaves the parameters out).
+     */
+    private static String sec1WithParameters(PrivateKey key) {
+        try {
+            org.bouncycastle.asn1.pkcs.PrivateKeyInfo info =
+                    org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+            org.bouncycastle.asn1.sec.ECPrivateKey inner =
+                    org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+            org.bouncycastle.asn1.ASN1Encodable params = info.getPrivateKeyAlgorithm().getParameters();
+            org.bouncycastle.asn1.sec.ECPrivateKey sec1 = inner.getPublicKey() == null
+                    ? new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(), params)
+                    : new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(), inner.getPublicKey(), params);
+            StringWriter w = new StringWriter();
+            try (org.bouncycastle.util.io.pem.PemWriter pw = new org.bouncycastle.util.io.pem.PemWriter(w)) {
+                pw.writeObject(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+            }
+            return w.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** An SSL context that trusts this CA only and presents no certificate. */
     public SSLContext trustingContext() {
         return context(null);
@@ -146,7 +170,8 @@ public final class TestPki {
                 char[] pw = "test".toCharArray();
                 KeyStore keys = KeyStore.getInstance("PKCS12");
                 keys.load(null, null);
-                keys.setKeyEntry("client", client.key(), pw, new Certificate[] {client.certificate(), ca.certificate()});
+                // the leaf alone: the server knows the CA, and a leaf of another CA can be presented too
+                keys.setKeyEntry("client", client.key(), pw, new Certificate[] {client.certificate()});
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(keys, pw);
             }
@@ -159,6 +184,9 @@ public final class TestPki {
     }
 
     private static String traditional(PrivateKey key) {
+        if (key.getAlgorithm().equals("EC")) {
+            return sec1WithParameters(key);
+        }
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
             pw.writeObject(key);

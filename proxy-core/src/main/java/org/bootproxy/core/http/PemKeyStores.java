@@ -103,7 +103,8 @@ public final class PemKeyStores {
         try (Reader r = open(file, "ssl_private_key"); PEMParser parser = new PEMParser(r)) {
             for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
                 if (o instanceof PEMKeyPair kp) {
-                    return conv.getKeyPair(kp).getPrivate();
+                    // PKCS#1 RSA or SEC1 EC; SEC1 may omit the public key, so convert only the private part
+                    return conv.getPrivateKey(kp.getPrivateKeyInfo());
                 }
                 if (o instanceof PrivateKeyInfo pki) {
                     return conv.getPrivateKey(pki);
