@@ -208,6 +208,22 @@ class TftpResourceTest {
     }
 
     @Test
+    void hostParametersThatArePaths_are400AndChangeNothing() throws IOException {
+        Files.createDirectories(ROOT.resolve("grub2"));
+        Files.writeString(ROOT.resolve("grub2/grubx64.efi"), "grub");
+        Map<String, String> before = tree();
+
+        assertError(postForm("/tftp/PXEGrub2/" + MAC,
+                        "pxeconfig=x&targetos=..&release=9.4&arch=x86_64&bootfile_suffix=x64"), 400,
+                "TFTP: Failed to create pxe config file: Invalid targetos: ..");
+        assertError(postForm("/tftp/PXEGrub2/" + MAC,
+                        "pxeconfig=x&targetos=redhat&release=9.4&arch=x86_64&bootfile_suffix=%2F..%2F..%2Fx"), 400,
+                "TFTP: Failed to create pxe config file: Invalid bootfile_suffix: /../../x");
+
+        assertThat(tree()).isEqualTo(before);
+    }
+
+    @Test
     void infinibandMac_isAccepted() throws IOException {
         String ib = "80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:0b:8f:53";
 

@@ -332,6 +332,44 @@ class BootFileFetcherTest {
     }
 
     @Test
+    void fullQueue_isRefusedWith503() throws Exception {
+        fetcher.close();
+        fetcher = new BootFileFetcher(root, new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(20), true, 1, 1),
+                "bootproxy/test");
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        server.createContext("/q", recording(ex -> {
+            arrived.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.sendResponseHeaders(200, 1);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write('x');
+            }
+        }));
+        try {
+            BootFileFetcher.Ticket running = fetcher.submit("boot/1", base + "/q");
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+            BootFileFetcher.Ticket queued = fetcher.submit("boot/2", base + "/q");
+
+            assertThatThrownBy(() -> fetcher.submit("boot/3", base + "/q"))
+                    .isInstanceOf(FetchRefusedException.class)
+                    .hasMessageContaining("too many downloads queued")
+                    .satisfies(e -> assertThat(((FetchRefusedException) e).status()).isEqualTo(503));
+
+            release.countDown();
+            assertThat(await(running)).isInstanceOf(DownloadOutcome.Downloaded.class);
+            assertThat(await(queued)).isInstanceOf(DownloadOutcome.Downloaded.class);
+            assertThat(filesUnderRoot()).containsExactly("boot/1-q", "boot/2-q");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void nfs_isAcceptedAndIgnored() throws Exception {
         BootFileFetcher.Ticket t = fetcher.submit("boot/n", "nfs://192.0.2.1:/srv/media/images/pxeboot/vmlinuz");
 
