@@ -1,0 +1,126 @@
+package org.bootproxy.dhcp.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bootproxy.testing.NetNs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The embedded server against the real ISC dhclient, in a namespace pair (server 192.0.2.1 on
+ * veth0, client unconfigured), on the real embedded store.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DhcpLiveTest {
+
+    static final String RESERVED_MAC = "52:54:00:be:ef:01";
+
+    Path dir;
+    NetNs srv;
+    NetNs cli;
+    LiveServer server;
+
+    @BeforeAll
+    void start() throws Exception {
+        NetNs.requireAvailable();
+        dir = Files.createTempDirectory("bp-dhcp-live");
+        NetNs[] pair = NetNs.pair("ds", "192.0.2.1/24", "dc", null);
+        srv = pair[0];
+        cli = pair[1];
+        Path yaml = LiveServer.writeConfig(dir, """
+                enabled: true
+                mode: server
+                interfaces: [veth0]
+                state_dir: %s
+                subnets:
+                  - network: 192.0.2.0/24
+                    range: [192.0.2.100, 192.0.2.150]
+                    routers: [192.0.2.1]
+                    domain_name_servers: [192.0.2.1]
+                    domain_name: example.com
+                    lease_time: 1h
+                """.formatted(dir.resolve("state")));
+        server = LiveServer.start(srv, yaml, RESERVED_MAC + ",192.0.2.20,grub2/shimx64.efi,192.0.2.7");
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (srv != null) {
+            srv.close();
+            cli.close();
+        }
+        if (dir != null) {
+            NetNs.Shell.run(30, "rm", "-rf", dir.toString());
+        }
+    }
+
+    private Dhclient.Result dhclient(String mac, String... conf) throws Exception {
+        Dhclient.Result r = Dhclient.run(cli, dir, mac, conf);
+        assertThat(r.bound()).as("dhclient output:\n%s\nserver log:\n%s", r.output(), server.log())
+                .containsKey("new_ip_address");
+        return r;
+    }
+
+    @Test
+    void httpClient_getsAnAddress_option60HTTPClient_andTheUrl() throws Exception {
+        Dhclient.Result r = dhclient("52:54:00:00:10:01",
+                "send vendor-class-identifier \"HTTPClient:Arch:00016:UNDI:003000\";", "send bp-arch 16;");
+        assertThat(r.get("new_ip_address")).startsWith("192.0.2.1");
+        assertThat(r.get("new_subnet_mask")).isEqualTo("255.255.255.0");
+        assertThat(r.get("new_routers")).isEqualTo("192.0.2.1");
+        assertThat(r.get("new_domain_name")).isEqualTo("example.com");
+        assertThat(r.get("new_vendor_class_identifier")).isEqualTo("HTTPClient");
+        assertThat(r.get("new_filename")).isEqualTo("http://192.0.2.1:8000/httpboot/grub2/grubx64.efi");
+        assertThat(r.get("new_bootfile_name")).isEqualTo("http://192.0.2.1:8000/httpboot/grub2/grubx64.efi");
+        assertThat(server.log()).contains("DHCPACK " + r.get("new_ip_address") + " to 52:54:00:00:10:01 (HTTPClient/16)");
+    }
+
+    @Test
+    void uefiPxe_getsTheUefiTftpFile_archFromOption60Alone() throws Exception {
+        Dhclient.Result r = dhclient("52:54:00:00:10:02", "send vendor-class-identifier \"PXEClient:Arch:00007:UNDI:003000\";");
+        assertThat(r.get("new_filename")).isEqualTo("grub2/grubx64.efi");
+        assertThat(r.get("new_next_server")).isEqualTo("192.0.2.1");
+        assertThat(r.bound()).doesNotContainKey("new_vendor_class_identifier");
+    }
+
+    @Test
+    void biosPxe_getsPxelinux() throws Exception {
+        Dhclient.Result r = dhclient("52:54:00:00:10:03",
+                "send vendor-class-identifier \"PXEClient:Arch:00000:UNDI:002001\";", "send bp-arch 0;");
+        assertThat(r.get("new_filename")).isEqualTo("pxelinux.0");
+    }
+
+    @Test
+    void ipxeUserClass_getsTheScriptUrl_andOption175() throws Exception {
+        Dhclient.Result r = dhclient("52:54:00:00:10:04",
+                "send vendor-class-identifier \"PXEClient:Arch:00007:UNDI:003010\";", "send bp-arch 7;",
+                "send user-class \"iPXE\";");
+        assertThat(r.get("new_filename")).isEqualTo("http://192.0.2.1:8000/httpboot/pxelinux.cfg/default.ipxe");
+        assertThat(r.get("new_bp_ipxe_encap")).isIn("\\260\\001\\001", "b0:1:1");
+    }
+
+    @Test
+    void reservedMac_getsItsFixedAddressAndItsOwnFile() throws Exception {
+        Dhclient.Result r = dhclient(RESERVED_MAC, "send vendor-class-identifier \"PXEClient:Arch:00007:UNDI:003000\";");
+        assertThat(r.get("new_ip_address")).isEqualTo("192.0.2.20");
+        assertThat(r.get("new_filename")).isEqualTo("grub2/shimx64.efi");
+        assertThat(r.get("new_next_server")).isEqualTo("192.0.2.7");
+        assertThat(r.get("new_host_name")).isEqualTo("host1.example.com");
+    }
+
+    @Test
+    void plainClient_getsAnAddressWithoutBootFile_andKeepsItOnTheNextExchange() throws Exception {
+        Dhclient.Result first = dhclient("52:54:00:00:10:05");
+        assertThat(first.bound()).doesNotContainKey("new_filename");
+        Dhclient.Result again = dhclient("52:54:00:00:10:05");
+        assertThat(again.get("new_ip_address")).isEqualTo(first.get("new_ip_address"));
+        assertThat(Files.exists(dir.resolve("state"))).isTrue();
+    }
+}
