@@ -90,7 +90,7 @@ class BootConfigStoreTest {
             }
         });
         reader.start();
-        for (int i = 0; i < 200 && bad.get() == null; i++) {
+        for (int i = 0; i < 120 && bad.get() == null; i++) {
             store.write(Variant.PXELINUX, MAC, i % 2 == 0 ? b : a, Optional.empty());
         }
         done.set(true);

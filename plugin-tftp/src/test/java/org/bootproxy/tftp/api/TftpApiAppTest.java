@@ -169,6 +169,8 @@ class TftpApiAppTest {
                 .isEqualTo(new Answer(403, "Unrecognized pxeboot config type: elilo"));
         assertThat(curl("POST", "/tftp/PXELinux/create_default", "foo=bar").status()).isEqualTo(400);
         assertThat(curl("POST", "/tftp/PXELinux/" + MAC, "targetos=redhat").status()).isEqualTo(400);
+        assertThat(curl("GET", "/tftp/PXELinux/" + MAC + "/extra", null))
+                .isEqualTo(new Answer(404, "Requested url was not found"));
     }
 
     @Test
