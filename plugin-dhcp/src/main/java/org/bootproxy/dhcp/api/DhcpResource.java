@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.bootproxy.dhcp.backend.AddOutcome;
 import org.bootproxy.dhcp.backend.BackendUnavailableException;
@@ -137,16 +138,13 @@ public final class DhcpResource {
                 return answer;
             }
         }
-        Set<Ipv4Address> used = new HashSet<>();
-        for (Reservation r : call(() -> backend.reservations(subnet))) {
-            used.add(r.ip());
-        }
-        for (Lease l : call(() -> backend.activeLeases(subnet))) {
-            used.add(l.ip());
-        }
-        used.addAll(subnet.routers());
-        used.addAll(subnet.domainNameServers());
-        used.addAll(subnet.ntpServers());
+        Set<Ipv4Address> servers = new HashSet<>();
+        servers.addAll(subnet.routers());
+        servers.addAll(subnet.domainNameServers());
+        servers.addAll(subnet.ntpServers());
+        Predicate<Ipv4Address> used = ip -> servers.contains(ip)
+                || call(() -> backend.reservationByIp(subnet, ip)).isPresent()
+                || call(() -> backend.activeLeaseByIp(subnet, ip)).isPresent();
         Optional<Ipv4Address> found;
         try {
             found = finder.find(subnet, lo, hi, mac, used);

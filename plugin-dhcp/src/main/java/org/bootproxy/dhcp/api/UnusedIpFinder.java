@@ -8,7 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.bootproxy.dhcp.model.Subnet;
 import org.bootproxy.spi.net.Ipv4Address;
@@ -64,17 +64,18 @@ public final class UnusedIpFinder {
      * addresses), or empty when none is.
      *
      * @param mac the MAC the address is for, or null
-     * @param used addresses held by reservations, leases or the subnet's own servers
+     * @param used whether an address is held by a reservation, a lease or one of the subnet's
+     *     servers; asked only for candidates, so a large subnet costs no set of every address
      */
     public synchronized Optional<Ipv4Address> find(Subnet subnet, Ipv4Address from, Ipv4Address to, MacAddress mac,
-                                                   Set<Ipv4Address> used) throws InterruptedException {
+                                                   Predicate<Ipv4Address> used) throws InterruptedException {
         Instant now = clock.instant();
         forgetOlderThan(now.minus(MEMORY));
         if (mac != null) {
             for (Map.Entry<Ipv4Address, Remembered> e : recent.entrySet()) {
                 Ipv4Address ip = e.getKey();
                 Remembered r = e.getValue();
-                if (!r.answeredProbe() && mac.equals(r.mac()) && inRange(ip, from, to) && !used.contains(ip)) {
+                if (!r.answeredProbe() && mac.equals(r.mac()) && inRange(ip, from, to) && !used.test(ip)) {
                     return Optional.of(ip);
                 }
             }
@@ -87,7 +88,7 @@ public final class UnusedIpFinder {
         int probes = 0;
         for (long i = 0; i < count; i++) {
             Ipv4Address ip = from.plus((start + i) % count);
-            if (used.contains(ip) || recent.containsKey(ip)) {
+            if (recent.containsKey(ip) || used.test(ip)) {
                 continue;
             }
             if (!(probe instanceof AddressProbe.None)) {

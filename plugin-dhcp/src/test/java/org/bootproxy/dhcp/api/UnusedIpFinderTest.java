@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.bootproxy.dhcp.model.Subnet;
 import org.bootproxy.spi.net.Ipv4Address;
 import org.bootproxy.spi.net.Ipv4Network;
@@ -40,6 +41,8 @@ class UnusedIpFinderTest {
         }
     }
 
+    private static final Predicate<Ipv4Address> NONE = ip -> false;
+
     private final TestClock clock = new TestClock();
 
     @Test
@@ -48,27 +51,27 @@ class UnusedIpFinderTest {
         Set<Ipv4Address> used = Set.of(Ipv4Address.parse("192.0.2.12"), Ipv4Address.parse("192.0.2.15"));
         Set<Ipv4Address> got = new HashSet<>();
         for (int i = 0; i < 8; i++) {
-            Optional<Ipv4Address> ip = f.find(SUBNET, FROM, TO, null, used);
+            Optional<Ipv4Address> ip = f.find(SUBNET, FROM, TO, null, used::contains);
             assertThat(ip).isPresent();
             assertThat(ip.get()).isBetween(FROM, TO).isNotIn(used);
             assertThat(got.add(ip.get())).isTrue();
         }
         // 10 addresses, 2 used, 8 suggested: none left for 30 minutes
-        assertThat(f.find(SUBNET, FROM, TO, null, used)).isEmpty();
+        assertThat(f.find(SUBNET, FROM, TO, null, used::contains)).isEmpty();
         clock.now = clock.now.plus(Duration.ofMinutes(29));
-        assertThat(f.find(SUBNET, FROM, TO, null, used)).isEmpty();
+        assertThat(f.find(SUBNET, FROM, TO, null, used::contains)).isEmpty();
         clock.now = clock.now.plus(Duration.ofMinutes(2));
-        assertThat(f.find(SUBNET, FROM, TO, null, used)).isPresent();
+        assertThat(f.find(SUBNET, FROM, TO, null, used::contains)).isPresent();
     }
 
     @Test
     void sameMac_getsItsSuggestionBack_otherMacDoesNot() throws Exception {
         UnusedIpFinder f = new UnusedIpFinder(new AddressProbe.None(), clock, new Random(2));
-        Ipv4Address a = f.find(SUBNET, FROM, TO, MAC_A, Set.of()).orElseThrow();
-        assertThat(f.find(SUBNET, FROM, TO, MAC_A, Set.of())).contains(a);
-        assertThat(f.find(SUBNET, FROM, TO, MAC_B, Set.of())).isPresent().get().isNotEqualTo(a);
+        Ipv4Address a = f.find(SUBNET, FROM, TO, MAC_A, NONE).orElseThrow();
+        assertThat(f.find(SUBNET, FROM, TO, MAC_A, NONE)).contains(a);
+        assertThat(f.find(SUBNET, FROM, TO, MAC_B, NONE)).isPresent().get().isNotEqualTo(a);
         // once the address is taken, the MAC gets another one
-        assertThat(f.find(SUBNET, FROM, TO, MAC_A, Set.of(a))).isPresent().get().isNotEqualTo(a);
+        assertThat(f.find(SUBNET, FROM, TO, MAC_A, Set.of(a)::contains)).isPresent().get().isNotEqualTo(a);
     }
 
     @Test
@@ -76,7 +79,7 @@ class UnusedIpFinderTest {
         Set<Ipv4Address> firsts = new HashSet<>();
         for (int seed = 0; seed < 20; seed++) {
             firsts.add(new UnusedIpFinder(new AddressProbe.None(), clock, new Random(seed))
-                    .find(SUBNET, FROM, TO, null, Set.of()).orElseThrow());
+                    .find(SUBNET, FROM, TO, null, NONE).orElseThrow());
         }
         assertThat(firsts.size()).isGreaterThan(3);
     }
@@ -91,9 +94,9 @@ class UnusedIpFinderTest {
         }
         UnusedIpFinder f = new UnusedIpFinder(probe, clock, new Random(3));
         // at most MAX_PROBES per request: the first may run out before reaching .17
-        Optional<Ipv4Address> first = f.find(SUBNET, FROM, TO, MAC_A, Set.of());
+        Optional<Ipv4Address> first = f.find(SUBNET, FROM, TO, MAC_A, NONE);
         assertThat(probe.asked.size()).isLessThanOrEqualTo(UnusedIpFinder.MAX_PROBES);
-        Optional<Ipv4Address> ip = first.isPresent() ? first : f.find(SUBNET, FROM, TO, MAC_A, Set.of());
+        Optional<Ipv4Address> ip = first.isPresent() ? first : f.find(SUBNET, FROM, TO, MAC_A, NONE);
         assertThat(ip).contains(Ipv4Address.parse("192.0.2.17"));
         // every address that answered was probed once only: remembered as in use
         assertThat(new HashSet<>(probe.asked)).hasSize(probe.asked.size());

@@ -1,0 +1,82 @@
+#!/bin/bash
+# /dhcp API latency with 50,000 reservations stored (embedded provider, journal on this disk).
+#
+#   bench/dhcp-api.sh [reservations (default 50000)] [samples (default 5000)] [clients (default 16)]
+#
+# Builds plugin-dhcp into a private modules folder and needs the core's runnable jar
+# (proxy-core/target/bootproxy.jar: mvn -B -q -DskipTests package). Runs bootproxy (full app,
+# only the dhcp plugin, no DHCP socket: interfaces []) on 127.0.0.1 with one managed subnet
+# 198.18.0.0/16, then bench/dhcp-api/DhcpApiBench.java (JDK HttpClient, keep-alive):
+# preloads the reservations with Foreman's exact POST body, then measures p50/p99 of
+# create (1 client and N clients; every 200 is fsynced) and lookups by MAC and IP.
+# Target (BENCHMARKS.md): p99 <= 5 ms for create and lookup at 50,000 reservations.
+# bench/dhcp.sh (the DHCP engineer's) calls this script for its API part.
+set -euo pipefail
+
+RESERVATIONS=${1:-50000}
+SAMPLES=${2:-5000}
+CLIENTS=${3:-16}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+JAR=${BOOTPROXY_JAR:-$REPO/proxy-core/target/bootproxy.jar}
+PORT=${BP_PORT:-18490}
+JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
+
+for tool in java curl mvn; do
+    command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
+done
+[ -f "$JAR" ] || { echo "no $JAR: run 'mvn -B -q -DskipTests package' first" >&2; exit 1; }
+[ "$RESERVATIONS" -le 60000 ] || { echo "at most 60000 reservations fit the /16 as numbered" >&2; exit 1; }
+
+# the journal must be on a real disk for fsync to mean anything: not tmpfs
+WORK=$(mktemp -d "${BENCH_DIR:-/var/tmp}/bench-dhcp-api.XXXXXX")
+BP_PID=
+cleanup() {
+    [ -n "$BP_PID" ] && kill "$BP_PID" 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "building plugin-dhcp..." >&2
+(cd "$REPO" && mvn -B -q -o -DskipTests package -pl plugin-dhcp -Dbootproxy.modules.dir="$WORK/modules" >/dev/null)
+
+cat > "$WORK/bootproxy.yml" <<YML
+http_port: $PORT
+bind_host: 127.0.0.1
+plugins:
+  dhcp:
+    enabled: true
+    provider: embedded
+    interfaces: []
+    state_dir: $WORK/state
+    subnets:
+      - network: 198.18.0.0/16
+server:
+  adminConnectors: []
+  requestLog:
+    appenders: []
+logging:
+  level: WARN
+  appenders:
+    - type: file
+      currentLogFilename: $WORK/bootproxy.log
+      archive: false
+YML
+
+# shellcheck disable=SC2086
+java $JAVA_OPTS -Dbootproxy.modules="$WORK/modules" -jar "$JAR" server "$WORK/bootproxy.yml" \
+    >"$WORK/stdout.log" 2>&1 &
+BP_PID=$!
+for _ in $(seq 1 300); do
+    curl -fs "http://127.0.0.1:$PORT/dhcp" >/dev/null 2>&1 && break
+    kill -0 "$BP_PID" 2>/dev/null || { cat "$WORK/stdout.log" >&2; exit 1; }
+    sleep 0.2
+done
+curl -fs "http://127.0.0.1:$PORT/dhcp" >/dev/null || { echo "bootproxy did not start" >&2; exit 1; }
+
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC') $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+     "$(df -T "$WORK" | awk 'NR==2 {print $2}') journal, $RESERVATIONS reservations preloaded, $SAMPLES samples, $CLIENTS clients," \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared: p99 reflects it)"
+java -Xmx256m "$REPO/bench/dhcp-api/DhcpApiBench.java" "http://127.0.0.1:$PORT" "$RESERVATIONS" "$SAMPLES" "$CLIENTS"
+echo "# bootproxy RSS: $(awk '/VmHWM/ {printf "peak %.0f MiB", $2/1024}' /proc/$BP_PID/status)," \
+     "state dir $(du -sh "$WORK/state" | cut -f1)"
