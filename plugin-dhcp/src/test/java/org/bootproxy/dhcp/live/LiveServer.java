@@ -44,7 +44,12 @@ final class LiveServer implements AutoCloseable {
         }, "live-server-log");
         t.setDaemon(true);
         t.start();
-        if (!ready.await(60, TimeUnit.SECONDS)) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!ready.await(100, TimeUnit.MILLISECONDS) && p.isAlive() && System.nanoTime() < deadline) {
+            // wait for READY, or for the process to die
+        }
+        if (ready.getCount() > 0) {
+            t.join(2000);
             p.destroyForcibly();
             throw new IllegalStateException("server did not start:\n" + s.log);
         }
