@@ -400,4 +400,33 @@ class DhcpApiAppTest {
                 .contains("\"dhcp_filename_hostname\"");
         assertThat(json("/features").toString()).contains("\"dhcp\"");
     }
+
+    @Test
+    void healthCheck_reportsTheBackend() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + APP.getAdminPort() + "/healthcheck")).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode h = JSON.readTree(r.body());
+        assertThat(h.get("dhcp.backend").get("healthy").asBoolean()).as(r.body()).isTrue();
+        assertThat(h.get("dhcp.backend").get("message").asText()).isEqualTo("embedded");
+    }
+
+    @Test
+    void oneInfoLinePerCreateAndDelete_inLogs() throws Exception {
+        double since = System.currentTimeMillis() / 1000.0 - 1;
+        String body = "hostname=g1.example.com&mac=aa%3Abb%3Acc%3A00%3A00%3A81&ip=192.0.2.81";
+        assertStatus(send("POST", "/dhcp/" + NET, body), 200, "");
+        assertStatus(send("POST", "/dhcp/" + NET, body), 200, ""); // the no-op logs nothing at INFO
+        assertStatus(send("DELETE", "/dhcp/" + NET + "/mac/aa:bb:cc:00:00:81", null), 200, "");
+        List<String> lines = new java.util.ArrayList<>();
+        for (JsonNode l : json("/logs?from_timestamp=" + since).get("logs")) {
+            String m = l.get("message").asText();
+            if (m.contains("g1.example.com")) {
+                lines.add(l.get("level").asText() + " " + m);
+            }
+        }
+        assertThat(lines).containsExactly(
+                "INFO DHCP reservation created: g1.example.com aa:bb:cc:00:00:81 192.0.2.81 in 192.0.2.0/25 "
+                        + "(filename=null, nextServer=null)",
+                "INFO DHCP reservation deleted: g1.example.com aa:bb:cc:00:00:81 192.0.2.81 in 192.0.2.0/25");
+    }
 }
