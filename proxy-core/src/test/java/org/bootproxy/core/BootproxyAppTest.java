@@ -107,6 +107,13 @@ class BootproxyAppTest {
     }
 
     @Test
+    void wrongMethodOnAKnownPath_is404LikeUpstream() throws Exception {
+        String answer = Http.raw(APP.getLocalPort(), "DELETE /features HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(Http.status(answer)).isEqualTo(404);
+        assertThat(answer).endsWith("Requested url was not found");
+    }
+
+    @Test
     void errors_arePlainTextNamingTheValue_jsonTypedWhenAccepted() throws Exception {
         HttpResponse<String> r = Http.get(url("/alpha/abc"));
         assertThat(r.statusCode()).isEqualTo(400);

@@ -79,13 +79,15 @@ public final class ErrorMappers {
         public Response toResponse(WebApplicationException e) {
             Response r = e.getResponse();
             int status = r.getStatus();
+            if (status == 405) {
+                // upstream (Sinatra) has no 405: a route without that method is simply not found
+                return text(404, PluginRoutingFeature.NOT_FOUND, headers);
+            }
             String message;
             if (r.hasEntity() && r.getEntity() instanceof String s) {
                 message = s;
             } else if (status == 404) {
                 message = PluginRoutingFeature.NOT_FOUND;
-            } else if (status == 405) {
-                message = "Method not allowed";
             } else if (e.getMessage() != null && !e.getMessage().startsWith("HTTP ")) {
                 message = e.getMessage();
             } else {
