@@ -137,8 +137,7 @@ public final class PluginStarter {
             }
         } catch (Exception | LinkageError e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-            LOG.error("Plugin {} failed to start: {}", name, reason, e);
-            return failed(lp, version, exposed, reason);
+            return failed(lp, version, exposed, reason, e);
         } finally {
             thread.setContextClassLoader(previous);
         }
@@ -149,7 +148,16 @@ public final class PluginStarter {
     }
 
     private static PluginRuntime.Entry failed(LoadedPlugin lp, String version, List<String> exposed, String reason) {
-        LOG.error("Plugin {} failed: {}", lp.name(), reason);
+        return failed(lp, version, exposed, reason, null);
+    }
+
+    private static PluginRuntime.Entry failed(LoadedPlugin lp, String version, List<String> exposed, String reason,
+                                              Throwable cause) {
+        if (cause == null) {
+            LOG.error("Plugin {} failed: {}", lp.name(), reason);
+        } else {
+            LOG.error("Plugin {} failed: {}", lp.name(), reason, cause);
+        }
         return new PluginRuntime.Entry(lp.name(), version, lp.source(), PluginState.FAILED, Enablement.FALSE, exposed,
                 null, reason);
     }
