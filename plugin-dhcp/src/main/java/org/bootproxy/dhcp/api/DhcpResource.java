@@ -65,6 +65,9 @@ public final class DhcpResource {
             "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
     /** DHCP option 67 and the {@code file} field carry at most 255 bytes. */
     private static final int MAX_VALUE_BYTES = 255;
+    /** Bounds a record's size in the store and in every answer that lists it. */
+    private static final int MAX_OPTIONS = 32;
+    private static final int MAX_RELATED_MACS = 32;
 
     private final DhcpBackend backend;
     private final UnusedIpFinder finder;
@@ -296,6 +299,9 @@ public final class DhcpResource {
                 if (!norm.equals(mac.toString()) && !related.contains(norm)) {
                     related.add(norm);
                 }
+                if (related.size() > MAX_RELATED_MACS) {
+                    throw ApiErrors.badRequest("Too many related_macs (at most " + MAX_RELATED_MACS + ")");
+                }
             }
         }
         Map<String, String> options = new LinkedHashMap<>();
@@ -311,6 +317,9 @@ public final class DhcpResource {
                 throw ApiErrors.badRequest("Invalid option name: " + key);
             }
             options.put(key, text(value, key));
+            if (options.size() > MAX_OPTIONS) {
+                throw ApiErrors.badRequest("Too many options (at most " + MAX_OPTIONS + "): " + options.keySet());
+            }
         }
         try {
             return new Reservation(name, hostname, ip, mac, subnet.network(), filename, nextServer, related, options,

@@ -266,6 +266,11 @@ class DhcpApiAppTest {
         assertStatus(send("POST", "/dhcp/" + NET, ok + "&filename=a%0Ab"), 400,
                 "Invalid filename (control character): a?b");
         assertStatus(send("POST", "/dhcp/198.51.100.0", ok), 404, "Subnet 198.51.100.0 not found");
+        StringBuilder many = new StringBuilder(ok);
+        for (int i = 0; i < 33; i++) {
+            many.append("&opt").append(i).append("=x");
+        }
+        assertThat(send("POST", "/dhcp/" + NET, many.toString()).statusCode()).isEqualTo(400);
         assertThat(state()).isEqualTo(before);
     }
 

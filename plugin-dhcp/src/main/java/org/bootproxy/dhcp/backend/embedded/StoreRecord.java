@@ -61,11 +61,11 @@ sealed interface StoreRecord {
                 writeNullable(out, r.hostname());
                 writeNullable(out, r.filename());
                 writeNullable(out, r.nextServer());
-                out.writeShort(r.relatedMacs().size());
+                writeCount(out, r.relatedMacs().size());
                 for (String m : r.relatedMacs()) {
                     writeString(out, m);
                 }
-                out.writeShort(r.options().size());
+                writeCount(out, r.options().size());
                 for (Map.Entry<String, String> e : r.options().entrySet()) {
                     writeString(out, e.getKey());
                     writeString(out, e.getValue());
@@ -148,6 +148,13 @@ sealed interface StoreRecord {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException("store record holds an invalid value: " + e.getMessage(), e);
         }
+    }
+
+    private static void writeCount(DataOutputStream out, int n) throws IOException {
+        if (n > 0xffff) {
+            throw new IllegalArgumentException(n + " entries are too many for a store record");
+        }
+        out.writeShort(n);
     }
 
     private static void writeNetwork(DataOutputStream out, Ipv4Network n) throws IOException {
