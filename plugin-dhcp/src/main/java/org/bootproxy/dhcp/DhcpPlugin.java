@@ -19,8 +19,10 @@ import org.bootproxy.dhcp.backend.DhcpBackends;
 import org.bootproxy.dhcp.backend.LeaseStore;
 import org.bootproxy.dhcp.backend.embedded.EmbeddedBackend;
 import org.bootproxy.dhcp.boot.BootRules;
+import org.bootproxy.dhcp.export.DhcpConfigCommand;
 import org.bootproxy.dhcp.model.Subnet;
 import org.bootproxy.dhcp.server.DhcpServer;
+import org.bootproxy.spi.PluginCommand;
 import org.bootproxy.spi.PluginContext;
 import org.bootproxy.spi.PluginSpi;
 import org.bootproxy.spi.ProxyPlugin;
@@ -63,6 +65,12 @@ public final class DhcpPlugin implements ProxyPlugin<DhcpConfig> {
     @Override
     public List<String> exposedSettings() {
         return List.of("use_provider");
+    }
+
+    /** {@code bootproxy dhcp-config}: the boot rules as ISC dhcpd / dhcpd -6 / dnsmasq / Kea configuration. */
+    @Override
+    public List<PluginCommand<DhcpConfig>> commands() {
+        return List.of(new DhcpConfigCommand());
     }
 
     @Override
