@@ -252,6 +252,8 @@ final class Journal implements AutoCloseable {
                 if (size >= compactBytes && !compacting) {
                     rotateAndCompact();
                 }
+            } catch (AlreadyFailed e) {
+                return;
             } catch (IOException | RuntimeException | Error e) {
                 fail(e instanceof IOException io ? io : new IOException("journal writer failed: " + e, e), batch);
                 return;
@@ -317,8 +319,15 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    private void rotateAndCompact() throws IOException {
-        List<Pending> batch;
+    /** Thrown by {@link #rotateAndCompact} after it has failed the journal itself. */
+    private static final class AlreadyFailed extends RuntimeException {
+        AlreadyFailed() {
+            super(null, null, false, false);
+        }
+    }
+
+    private void rotateAndCompact() {
+        List<Pending> batch = List.of();
         Iterable<byte[]> state;
         long newGen;
         ownerLock.lock();
@@ -330,12 +339,7 @@ final class Journal implements AutoCloseable {
             } finally {
                 queueLock.unlock();
             }
-            try {
-                writeBatch(batch);
-            } catch (IOException e) {
-                fail(e, batch);
-                throw e;
-            }
+            writeBatch(batch);
             // Everything the owner has applied is now in a written journal: capture it and start G+1.
             state = source.captureLocked();
             newGen = generation + 1;
@@ -344,6 +348,10 @@ final class Journal implements AutoCloseable {
             channel = next;
             generation = newGen;
             size = HEADER_BYTES;
+        } catch (IOException | RuntimeException | Error e) {
+            // the records drained here must not wait forever: fail them with the journal
+            fail(e instanceof IOException io ? io : new IOException("journal rotation failed: " + e, e), batch);
+            throw new AlreadyFailed();
         } finally {
             ownerLock.unlock();
         }

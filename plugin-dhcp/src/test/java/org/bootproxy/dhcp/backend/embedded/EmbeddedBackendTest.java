@@ -281,6 +281,44 @@ class EmbeddedBackendTest {
     }
 
     @Test
+    void aFailedJournalWrite_stopsAllWrites_andLosesNothingAcknowledged() throws Exception {
+        EmbeddedBackend b = openStore();
+        b.addReservation(reservation(10, "a"));
+        Path journal = onlyJournal();
+        // a real I/O error: the kernel refuses writes to an immutable file even through an open descriptor
+        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", journal), "needs chattr on this file system");
+        try {
+            assertThatThrownBy(() -> b.addReservation(reservation(11, "b")))
+                    .isInstanceOf(org.bootproxy.dhcp.backend.BackendUnavailableException.class)
+                    .hasMessageContaining("embedded DHCP store cannot write");
+            assertThatThrownBy(b::checkHealth).isInstanceOf(
+                    org.bootproxy.dhcp.backend.BackendUnavailableException.class);
+            // fail-stop: later writes are refused at once, even when the disk would take them again
+            chattr("-i", journal);
+            assertThatThrownBy(() -> b.saveLease(lease(150, 500))).isInstanceOf(IOException.class)
+                    .hasMessageContaining("failed earlier");
+            assertThatThrownBy(() -> b.addReservation(reservation(12, "c")))
+                    .isInstanceOf(org.bootproxy.dhcp.backend.BackendUnavailableException.class);
+        } finally {
+            chattr("-i", journal);
+        }
+        EmbeddedBackend again = reopen(b);
+        assertThat(again.reservations(SUBNET)).containsExactly(reservation(10, "a"));
+        again.addReservation(reservation(13, "d"));
+        again.checkHealth();
+    }
+
+    private static boolean chattr(String flag, Path file) throws Exception {
+        try {
+            Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void secondOpenOfTheSameDirectory_isRefused() throws Exception {
         openStore();
         assertThatThrownBy(() -> EmbeddedBackend.open(dir, List.of(SUBNET), CLOCK))
