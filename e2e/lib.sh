@@ -196,7 +196,7 @@ bootproxy_start() {
   [ -f "$BOOTPROXY_JAR" ] || { E2E_FAIL_REASON="$BOOTPROXY_JAR not built (mvn -B -o package -DskipTests)"; e2e_finish; }
   spawn bootproxy java -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -Dbootproxy.modules="$BOOTPROXY_MODULES" -jar "$BOOTPROXY_JAR" server "$cfg"
-  LOGS_TO_TAIL+=("bootproxy|$W/bootproxy.log|")
+  LOGS_TO_TAIL+=("bootproxy|$W/bootproxy.log|dhcp:|TFTP|access:|WARN|ERROR|Exception|started")
   local t0; t0=$(date +%s)
   until in_ns curl -fsS -o /dev/null --max-time 2 http://$SERVER_IP:$HTTP_PORT/features 2>/dev/null; do
     if ! kill -0 "$PID_bootproxy" 2>/dev/null; then E2E_FAIL_REASON="bootproxy exited at start"; e2e_finish; fi
@@ -227,10 +227,10 @@ expect_api() {
 # which carries the User-Agent) and the serial console.
 # http_ipxe_milestones MAC SERIAL MODE [IP-REGEX]   MODE: http | https | pxe
 http_ipxe_milestones() {
-  local mac=$1 s=$2 mode=$3 ip=${4:-192\\.0\\.2\\.[0-9]+}
+  local mac=$1 s=$2 mode=$3 ip=${4:-192\\.0\\.2\\.(1[0-9][0-9]|200)}
   local L="$W"/bootproxy.log A="$W"/access.log m=${1//:/\\:}
   local url="http://192\\.0\\.2\\.1:$HTTP_PORT/httpboot/ipxe\\.efi"
-  MS=()
+  MS=("serial-firmware-starts-netboot|$s|>>Start (PXE|HTTP Boot) over IPv4")
   case $mode in
     http|https)
       [ $mode = https ] && url="https://192\\.0\\.2\\.1:$HTTPS_PORT/httpboot/ipxe\\.efi"
@@ -243,7 +243,8 @@ http_ipxe_milestones() {
     pxe)
       MS+=("dhcp-ack-PXEClient-file|$L|dhcp: DHCPACK $ip to $m \\(.*PXEClient.*\\) file ipxe\\.efi next-server 192\\.0\\.2\\.1"
            "serial-firmware-got-address|$s|Station IP address is $ip"
-           "tftp-sent-ipxe.efi(blksize,tsize)|$L|TFTP: sent ipxe\\.efi to $ip:[0-9]+ \\(.*blksize.*\\): [0-9]{6,} bytes") ;;
+           "tftp-tsize-query-ipxe.efi|$L|TFTP: .*ipxe\\.efi to /?$ip:[0-9]+ \\(.*tsize=[0-9]{6,}"
+           "tftp-sent-ipxe.efi-blksize|$L|TFTP: sent ipxe\\.efi to /?$ip:[0-9]+ \\(.*blksize=[0-9]+.*\\): [0-9]{6,} bytes") ;;
   esac
   MS+=("serial-ipxe.efi-running|$s|iPXE initialising devices"
        "dhcp-ack-iPXE-script-url|$L|dhcp: DHCPACK $ip to $m \\(.*iPXE.*\\) file http://192\\.0\\.2\\.1:$HTTP_PORT/httpboot/pxelinux\\.cfg/default\\.ipxe"
@@ -340,13 +341,15 @@ e2e_finish() {
   fi
   echo "[$E2E_NAME] FAILED after $total s: $E2E_FAIL_REASON (work directory $W)"
   local l label file filter
+  declare -A shown
   for l in "${LOGS_TO_TAIL[@]}"; do
+    [ -n "${shown[$l]:-}" ] && continue; shown[$l]=1
     IFS='|' read -r label file filter <<<"$l"
     [ -f "$file" ] || continue
     echo "--- $label ($file)"
     if [ "$filter" = serial ]; then serial_text "$file" | tail -25
     elif [ -n "$filter" ]; then grep -aE "$filter" "$file" | tail -15
-    else tail -20 "$file"; fi
+    else tail -15 "$file"; fi
   done
   exit 1
 }

@@ -71,7 +71,7 @@ vm_start pxe $MAC_A tap0
 S="$W"/serial-tap0.log
 MS=("dhcp-ack-reserved-ip-A|$L|dhcp: DHCPACK ${IP_A//./\\.} to $MAC_A \\(.*PXEClient.*\\) file ipxe\\.efi next-server 192\\.0\\.2\\.1"
     "serial-firmware-got-reserved-ip|$S|Station IP address is ${IP_A//./\\.}"
-    "tftp-sent-ipxe.efi|$L|TFTP: sent ipxe\\.efi to ${IP_A//./\\.}:[0-9]+ "
+    "tftp-sent-ipxe.efi|$L|TFTP: sent ipxe\\.efi to /?${IP_A//./\\.}:[0-9]+ "
     "dhcp-ack-iPXE-reserved-ip|$L|dhcp: DHCPACK ${IP_A//./\\.} to $MAC_A \\(.*iPXE.*\\) file http://.*/httpboot/pxelinux\\.cfg/default\\.ipxe"
     "httpboot-GET-host-script|$L|access: ${IP_A//./\\.} GET /httpboot/pxelinux\\.cfg/01-$DASH_A\\.ipxe 200"
     "httpboot-GET-host-A-marker|$L|access: ${IP_A//./\\.} GET /httpboot/marker-host-a 200"
@@ -84,10 +84,10 @@ vm_start pxe $MAC_B tap1
 S="$W"/serial-tap1.log
 MS=("dhcp-ack-reserved-ip-B|$L|dhcp: DHCPACK ${IP_B//./\\.} to $MAC_B \\(.*PXEClient.*\\) file grub2/grubx64\\.efi next-server 192\\.0\\.2\\.1"
     "serial-firmware-got-reserved-ip|$S|Station IP address is ${IP_B//./\\.}"
-    "tftp-sent-grubx64.efi|$L|TFTP: sent /?grub2/grubx64\\.efi to ${IP_B//./\\.}:[0-9]+ "
+    "tftp-sent-grubx64.efi|$L|TFTP: sent /?grub2/grubx64\\.efi to /?${IP_B//./\\.}:[0-9]+ "
     "serial-grub-running|$S|Welcome to GRUB"
-    "tftp-sent-grub.cfg-01-mac|$L|TFTP: sent /?grub2/grub\\.cfg-01-$DASH_B to ${IP_B//./\\.}:"
-    "tftp-sent-host-B-marker|$L|TFTP: sent /?marker-host-b to ${IP_B//./\\.}:"
+    "tftp-sent-grub.cfg-01-mac|$L|TFTP: sent /?grub2/grub\\.cfg-01-$DASH_B to /?${IP_B//./\\.}:"
+    "tftp-sent-host-B-marker|$L|TFTP: sent /?marker-host-b to /?${IP_B//./\\.}:"
     "serial-host-B-config+marker|$S|E2E-HOST-B-MARKER")
 milestones "$S" || { E2E_FAIL_REASON="host B (GRUB2) milestones missing"; e2e_finish; }
 vm_stop
@@ -106,8 +106,8 @@ tail -c +$(( $(stat -c %s "$L") + 1 )) -F "$L" > "$AFTER" 2>/dev/null & PIDS+=($
 vm_start pxe $MAC_B tap1
 S="$W"/serial-tap1.log
 MS=("dhcp-ack-dynamic-ip-default-rule|$AFTER|dhcp: DHCPACK 192\\.0\\.2\\.(1[0-9][0-9]|200) to $MAC_B \\(.*PXEClient.*\\) file grub2/grubx64\\.efi"
-    "tftp-host-config-not-found|$AFTER|TFTP: not found: .*grub2/grub\\.cfg-01-$DASH_B"
-    "tftp-sent-default-grub.cfg|$AFTER|TFTP: sent /?grub2/grub\\.cfg to 192\\.0\\.2\\."
+    "tftp-host-config-not-found|$AFTER|TFTP: .*not found: /?grub2/grub\\.cfg-01-$DASH_B"
+    "tftp-sent-default-grub.cfg|$AFTER|TFTP: sent /?grub2/grub\\.cfg to /?192\\.0\\.2\\."
     "serial-default-config+marker|$S|E2E-GRUB-DEFAULT-MARKER"
     "!reserved-ip-after-delete|$AFTER|DHCPACK ${IP_B//./\\.} to $MAC_B"
     "!host-B-marker-after-delete|$S|E2E-HOST-B")

@@ -22,10 +22,22 @@ cat "$W"/certs.out | sed 's/^/    certs: /'
 FWCFG=$(grep -o -- '-fw_cfg name=etc/edk2/https/cacerts,file=[^ ]*' "$W"/certs.out)
 [ -n "$FWCFG" ] || { E2E_FAIL_REASON="bootproxy certs printed no -fw_cfg line"; e2e_finish; }
 bootproxy_start "$W"/bootproxy.yml
+# what the firmware needs, asked of the listener first with curl (the firmware's own verdict follows):
+# TLS 1.2 with an RSA key-exchange AES-GCM suite, and the connection kept open after HEAD
+U=https://$SERVER_IP:$HTTPS_PORT/httpboot/ipxe.efi
+PROBE=$(in_ns curl -sS --cacert "$W"/tls/ca.pem --tlsv1.2 --tls-max 1.2 --ciphers AES256-GCM-SHA384 --http1.1 \
+  -o /dev/null -w '%{num_connects} ' --head "$U" --next --cacert "$W"/tls/ca.pem --tlsv1.2 --tls-max 1.2 \
+  --ciphers AES256-GCM-SHA384 --http1.1 -o /dev/null -w '%{num_connects} %{http_code}' "$U" 2>&1)
+case "$PROBE" in
+  "1 0 200") e2e_log "HTTPS listener: TLS 1.2 TLS_RSA_WITH_AES_256_GCM_SHA384 accepted; GET reused the HEAD's connection" ;;
+  *) e2e_log "HTTPS listener probe (TLS 1.2 TLS_RSA_WITH_AES_256_GCM_SHA384, HEAD then GET on one connection) failed: $PROBE"
+     PROBE_FAILED="HTTPS listener refused TLS 1.2 RSA key exchange or closed after HEAD ($PROBE)" ;;
+esac
 # shellcheck disable=SC2086
 vm_start https $MAC tap0 $FWCFG
 http_ipxe_milestones "$MAC" "$W"/serial-tap0.log https
-MS+=("request-log-on-https-port|$W/access.log|^192\\.0\\.2\\.[0-9]+ $HTTPS_PORT \"GET /httpboot/ipxe\\.efi HTTP/1\\.1\" 200")
+MS+=("request-log-on-https-port|$W/access.log|^192\\.0\\.2\\.(1[0-9][0-9]|200) $HTTPS_PORT \"GET /httpboot/ipxe\\.efi HTTP/1\\.1\" 200")
 FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|E2E-MARKER-FAILED'
 milestones "$W"/serial-tap0.log || E2E_FAIL_REASON="milestones missing"
+[ -n "${PROBE_FAILED:-}" ] && E2E_FAIL_REASON="${E2E_FAIL_REASON:+$E2E_FAIL_REASON; }$PROBE_FAILED"
 e2e_finish
