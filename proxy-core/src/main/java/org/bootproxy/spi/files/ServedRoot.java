@@ -3,8 +3,10 @@ package org.bootproxy.spi.files;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -40,8 +42,13 @@ import java.util.Set;
  *       (no listings); a FIFO, socket or device is {@code NOT_REGULAR} and is never opened, so
  *       a FIFO cannot hang a request.</li>
  *   <li>The file is opened relative to its directory's descriptor with {@code O_NOFOLLOW}, so a
- *       symlink swapped in after the check is not followed.</li>
+ *       symlink swapped in after the check is not followed; after opening, the entry must still
+ *       be the same inode (same-file check), and the size reported is the open descriptor's.</li>
+ *   <li>A segment the platform's file name encoding cannot represent is {@code INVALID}.</li>
  * </ol>
+ * Residual race: a regular file replaced by a FIFO between the check and {@code open} would
+ * block that one request (the JDK cannot open with {@code O_NONBLOCK}); doing so needs write
+ * access to the served tree.
  * The root itself is resolved once, at construction ({@link Path#toRealPath}); it may be a
  * symlink (e.g. {@code /var/lib/tftpboot -> /srv/tftp}) because the operator chose it.
  *
@@ -151,7 +158,7 @@ public final class ServedRoot {
         try {
             SecureDirectoryStream<Path> dir = secureTop;
             for (int i = 0; i < segments.size(); i++) {
-                Path name = root.getFileSystem().getPath(segments.get(i));
+                Path name = fileName(segments.get(i), requestPath);
                 BasicFileAttributes attrs;
                 try {
                     attrs = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
@@ -167,6 +174,8 @@ public final class ServedRoot {
                         next = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
                     } catch (NoSuchFileException e) {
                         throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "not found");
+                    } catch (AccessDeniedException e) {
+                        throw e; // the operator's permissions, not the client's path
                     } catch (IOException e) {
                         // ELOOP/ENOTDIR: the component was replaced by a link or a file after the check
                         throw new PathRefusedException(PathRefusedException.Reason.SYMLINK, requestPath,
@@ -180,12 +189,13 @@ public final class ServedRoot {
                         ch = dir.newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
                     } catch (NoSuchFileException e) {
                         throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "not found");
+                    } catch (AccessDeniedException e) {
+                        throw e; // the operator's permissions, not the client's path
                     } catch (IOException e) {
                         throw new PathRefusedException(PathRefusedException.Reason.SYMLINK, requestPath,
                                 "path changed while opening");
                     }
-                    return new ServedFile(relative, (FileChannel) ch, attrs.size(), attrs.lastModifiedTime(),
-                            attrs.fileKey());
+                    return sameFileOrRefuse(dir, name, attrs, (FileChannel) ch, relative, requestPath);
                 }
             }
             throw new AssertionError("unreachable");
@@ -197,6 +207,44 @@ public final class ServedRoot {
                     // closing a directory descriptor we only read
                 }
             }
+        }
+    }
+
+    /**
+     * The file-system name of one segment. A segment the platform's file name encoding cannot
+     * represent (e.g. non-ASCII under a POSIX locale) names no file bootproxy could have written:
+     * refused as INVALID instead of an unchecked {@link InvalidPathException}.
+     */
+    private Path fileName(String segment, String requestPath) throws PathRefusedException {
+        try {
+            return root.getFileSystem().getPath(segment);
+        } catch (InvalidPathException e) {
+            throw new PathRefusedException(PathRefusedException.Reason.INVALID, requestPath,
+                    "name not representable in the file system's encoding");
+        }
+    }
+
+    /**
+     * The same-file check after opening: the entry must still be the inode that was checked,
+     * and the size served is the open descriptor's (fstat), so what is announced is what is read.
+     */
+    private static ServedFile sameFileOrRefuse(SecureDirectoryStream<Path> dir, Path name, BasicFileAttributes before,
+            FileChannel ch, String relative, String requestPath) throws PathRefusedException, IOException {
+        try {
+            BasicFileAttributes after = dir.getFileAttributeView(name, BasicFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).readAttributes();
+            if (!after.isRegularFile() || !java.util.Objects.equals(after.fileKey(), before.fileKey())) {
+                ch.close();
+                throw new PathRefusedException(PathRefusedException.Reason.SYMLINK, requestPath,
+                        "path changed while opening");
+            }
+            return new ServedFile(relative, ch, ch.size(), after.lastModifiedTime(), after.fileKey());
+        } catch (NoSuchFileException e) {
+            ch.close();
+            throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "not found");
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
     }
 
@@ -223,7 +271,7 @@ public final class ServedRoot {
         Path p = root;
         BasicFileAttributes attrs = null;
         for (int i = 0; i < segments.size(); i++) {
-            p = p.resolve(segments.get(i));
+            p = p.resolve(fileName(segments.get(i), requestPath));
             try {
                 attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException | NotDirectoryException e) {
