@@ -2,8 +2,6 @@ package org.bootproxy.httpboot;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.constraints.NotEmpty;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.bootproxy.httpboot.api.EfiResource;
@@ -11,9 +9,9 @@ import org.bootproxy.httpboot.api.FileEndpoint;
 import org.bootproxy.httpboot.api.HttpBootMetrics;
 import org.bootproxy.httpboot.api.HttpBootResource;
 import org.bootproxy.httpboot.serve.MappedFiles;
+import org.bootproxy.httpboot.serve.RootDir;
 import org.bootproxy.spi.PluginConfig;
 import org.bootproxy.spi.PluginContext;
-import org.bootproxy.spi.files.ServedRoot;
 
 /**
  * {@code plugins.httpboot} in the YAML.
@@ -50,16 +48,11 @@ public final class HttpBootConfig extends PluginConfig {
     }
 
     /**
-     * Builds the running plugin.
-     *
-     * @throws IOException when {@code root_dir} does not exist or is not a directory
+     * Builds the running plugin. A {@code root_dir} that does not exist yet is not an error (the
+     * TFTP plugin may create it later): requests get 404 and the health check says why.
      */
-    public RunningHttpBoot build(PluginContext context) throws IOException {
-        Path dir = Path.of(rootDir);
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("root_dir " + rootDir + " is not an existing directory");
-        }
-        ServedRoot root = ServedRoot.of(dir);
+    public RunningHttpBoot build(PluginContext context) {
+        RootDir root = new RootDir(Path.of(rootDir));
         FileEndpoint endpoint = new FileEndpoint(root, new MappedFiles(MAPPED_FILES, MAPPED_BYTES),
                 new HttpBootMetrics(context.metrics(), context.pluginName()));
         return new RunningHttpBoot(root, context.listeners(),

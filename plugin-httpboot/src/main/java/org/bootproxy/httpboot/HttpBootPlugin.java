@@ -1,6 +1,7 @@
 package org.bootproxy.httpboot;
 
-import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.bootproxy.spi.PluginContext;
 import org.bootproxy.spi.PluginSpi;
@@ -44,10 +45,11 @@ public final class HttpBootPlugin implements ProxyPlugin<HttpBootConfig> {
     }
 
     @Override
-    public RunningPlugin start(HttpBootConfig config, PluginContext context) throws IOException {
+    public RunningPlugin start(HttpBootConfig config, PluginContext context) {
         RunningHttpBoot running = config.build(context);
-        LOG.info("httpboot serving {} on /httpboot and /EFI (http port {}, https port {})", config.getRootDir(),
-                context.listeners().pluginHttpPort().orElse(null), context.listeners().pluginHttpsPort().orElse(null));
+        if (!Files.isDirectory(Path.of(config.getRootDir()))) {
+            LOG.warn("httpboot root_dir {} does not exist yet: answering 404 until it does", config.getRootDir());
+        }
         return running;
     }
 }

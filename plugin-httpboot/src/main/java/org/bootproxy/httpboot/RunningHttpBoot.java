@@ -8,16 +8,16 @@ import java.util.List;
 import java.util.Map;
 import org.bootproxy.spi.Listeners;
 import org.bootproxy.spi.RunningPlugin;
-import org.bootproxy.spi.files.ServedRoot;
+import org.bootproxy.httpboot.serve.RootDir;
 
 /** The started httpboot plugin: two public resources and the listener ports Foreman builds URLs from. */
 public final class RunningHttpBoot implements RunningPlugin {
 
-    private final ServedRoot root;
+    private final RootDir root;
     private final Listeners listeners;
     private final List<Object> resources;
 
-    RunningHttpBoot(ServedRoot root, Listeners listeners, List<Object> resources) {
+    RunningHttpBoot(RootDir root, Listeners listeners, List<Object> resources) {
         this.root = root;
         this.listeners = listeners;
         this.resources = List.copyOf(resources);
@@ -42,11 +42,16 @@ public final class RunningHttpBoot implements RunningPlugin {
         return Map.of("root_dir", new HealthCheck() {
             @Override
             protected Result check() {
-                return Files.isDirectory(root.root())
-                        ? Result.healthy("serving " + root.root())
-                        : Result.unhealthy("root_dir " + root.root() + " is not a directory");
+                return root.served().filter(s -> Files.isDirectory(s.root()))
+                        .map(s -> Result.healthy("serving " + s.root()))
+                        .orElseGet(() -> Result.unhealthy("root_dir " + root.configured() + " is not an existing directory"));
             }
         });
+    }
+
+    @Override
+    public String describe() {
+        return "root=" + root.configured();
     }
 
     /** Nothing to release: requests hold their own file descriptors; mappings go with the GC. */

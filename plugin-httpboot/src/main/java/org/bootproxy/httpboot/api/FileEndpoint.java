@@ -20,6 +20,7 @@ import org.bootproxy.httpboot.http.HttpDates;
 import org.bootproxy.httpboot.http.RawPaths;
 import org.bootproxy.httpboot.serve.Conditionals;
 import org.bootproxy.httpboot.serve.MappedFiles;
+import org.bootproxy.httpboot.serve.RootDir;
 import org.bootproxy.spi.api.ApiErrors;
 import org.bootproxy.spi.files.PathRefusedException;
 import org.bootproxy.spi.files.ServedFile;
@@ -49,11 +50,11 @@ public final class FileEndpoint {
     private static final Logger ACCESS = LoggerFactory.getLogger("org.bootproxy.httpboot.access");
     private static final Logger LOG = LoggerFactory.getLogger(FileEndpoint.class);
 
-    private final ServedRoot root;
+    private final RootDir root;
     private final MappedFiles mapped;
     private final HttpBootMetrics metrics;
 
-    public FileEndpoint(ServedRoot root, MappedFiles mapped, HttpBootMetrics metrics) {
+    public FileEndpoint(RootDir root, MappedFiles mapped, HttpBootMetrics metrics) {
         this.root = root;
         this.mapped = mapped;
         this.metrics = metrics;
@@ -98,7 +99,10 @@ public final class FileEndpoint {
             HttpServletResponse response, Exchange ex) {
         ServedFile file;
         try {
-            file = root.open(relativePath(mount, rawPath, request));
+            String relative = relativePath(mount, rawPath, request);
+            ServedRoot served = root.served().orElseThrow(() -> new PathRefusedException(
+                    PathRefusedException.Reason.NOT_FOUND, rawPath, "root_dir " + root.configured() + " does not exist"));
+            file = served.open(relative);
         } catch (PathRefusedException e) {
             LOG.debug("refused {}: {}", PathRefusedException.printable(rawPath), e.getMessage());
             throw switch (e.reason()) {
@@ -108,10 +112,10 @@ public final class FileEndpoint {
                 case INVALID, SYMLINK -> ApiErrors.forbidden("Invalid or empty path");
             };
         } catch (AccessDeniedException e) {
-            LOG.warn("cannot read {} under {}: permission denied", PathRefusedException.printable(rawPath), root.root());
+            LOG.warn("cannot read {} under {}: permission denied", PathRefusedException.printable(rawPath), root.configured());
             throw ApiErrors.forbidden("Permission denied");
         } catch (IOException e) {
-            LOG.warn("cannot open {} under {}: {}", PathRefusedException.printable(rawPath), root.root(), e.toString());
+            LOG.warn("cannot open {} under {}: {}", PathRefusedException.printable(rawPath), root.configured(), e.toString());
             throw ApiErrors.error(500, "Cannot read file");
         }
         try {

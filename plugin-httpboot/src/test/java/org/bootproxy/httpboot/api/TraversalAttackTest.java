@@ -141,6 +141,8 @@ class TraversalAttackTest {
                 "/httpboot/grub2/grub.cfg.",
                 "/httpboot/grub2./grub.cfg",
                 "/httpboot/%ef%bc%8e%ef%bc%8e/canary.txt",
+                "/httpboot/caf%C3%A9/%E2%80%A5/canary.txt",   // non-ASCII, two-dot leader
+                "/httpboot/%e2%80%ae..",
                 // empty paths
                 "/httpboot",
                 "/httpboot/",
