@@ -8,11 +8,13 @@ import org.bootproxy.tftp.transfer.PacketSink;
 
 /**
  * Sends a transfer's packets through its MINA session (the transfer's own port, to its peer).
- * Packet buffers are recycled when MINA reports them sent, so a transfer in steady state
+ * Packet buffers are recycled once MINA has sent them, so a transfer in steady state
  * allocates no packet buffer; with an empty write queue MINA sends inline, in the caller's
  * thread, so there is no thread hop per packet either.
  */
 final class SessionSink implements PacketSink {
+
+    private static final int DIRECT_LIMIT = 9004;
 
     private final IoSession session;
     private final int keep;
@@ -37,7 +39,9 @@ final class SessionSink implements PacketSink {
             b = free.pollFirst();
         }
         if (b == null || b.capacity() < capacity) {
-            b = ByteBuffer.allocate(capacity);
+            // direct up to jumbo-frame sizes: file reads and sends then copy nothing through
+            // the JDK's temporary direct buffers; larger blocks stay on the heap
+            b = capacity <= DIRECT_LIMIT ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
         }
         b.clear();
         return b;
@@ -45,11 +49,14 @@ final class SessionSink implements PacketSink {
 
     @Override
     public void send(ByteBuffer packet) {
-        session.write(IoBuffer.wrap(packet));
+        // with an empty write queue MINA sends inline and marks the future written before
+        // returning; a queued datagram's buffer is simply not reused
+        if (session.write(IoBuffer.wrap(packet)).isWritten()) {
+            recycle(packet);
+        }
     }
 
-    /** MINA sent this buffer's datagram: it may be reused. */
-    void recycle(ByteBuffer b) {
+    private void recycle(ByteBuffer b) {
         synchronized (free) {
             if (free.size() < keep) {
                 free.addLast(b);

@@ -71,7 +71,6 @@ import org.slf4j.LoggerFactory;
 public final class TftpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(TftpServer.class);
-    private static final Object SINK = new Object();
     /** netascii needs a pass over the file for tsize; above this, tsize is not offered. */
     private static final long NETASCII_TSIZE_LIMIT = 16L << 20;
 
@@ -221,14 +220,6 @@ public final class TftpServer {
         }
 
         @Override
-        public void messageSent(IoSession session, Object message) {
-            Object sink = session.getAttribute(SINK);
-            if (sink != null) {
-                ((SessionSink) sink).recycle(((IoBuffer) message).buf());
-            }
-        }
-
-        @Override
         public void exceptionCaught(IoSession session, Throwable cause) {
             // a send that failed (e.g. the peer's network went away) or a bug: never fatal
             LOG.warn("TFTP: I/O error with {}: {}", session.getRemoteAddress(), cause.toString());
@@ -326,8 +317,7 @@ public final class TftpServer {
                     : new NetasciiSource(file.channel(), opts.blksize());
             InetSocketAddress port = ports.take();
             IoSession session = acceptor.newSession(peer, port);
-            SessionSink sink = new SessionSink(session, opts.windowsize() + 1);
-            session.setAttribute(SINK, sink);
+            SessionSink sink = new SessionSink(session, opts.windowsize() + 2);
             String optText = "mode=" + rrq.mode().wire() + (opts.oack().isEmpty() ? "" : " " + opts.oack());
             Active[] self = new Active[1];
             long startNanos = System.nanoTime();

@@ -60,6 +60,10 @@ public final class ReadTransfer {
     private long deadline;
     private TransferClock.Cancellable timer;
     private byte[] oackBytes;
+    /** The next new block, read ahead after the last send so an ACK is answered without a file read. */
+    private ByteBuffer prepared;
+    private long preparedBlock = -1;
+    private int preparedCount;
 
     /**
      * @param options negotiated options; a non-empty {@link NegotiatedOptions#oack()} is sent first
@@ -92,6 +96,7 @@ public final class ReadTransfer {
         }
         if (state != State.DONE) {
             arm();
+            prepareNext();
         }
     }
 
@@ -137,6 +142,7 @@ public final class ReadTransfer {
             state = State.SENDING;
             progress();
             sendFrom(1);
+            prepareNext();
             return;
         }
         long abs = sent - ((sent - wireBlock) & 0xFFFF);
@@ -154,6 +160,7 @@ public final class ReadTransfer {
         // window may still be in flight (a client that ACKs every block); if they were lost,
         // the timeout resends them. Resending them here would multiply traffic by the window.
         sendFrom(sent + 1);
+        prepareNext();
     }
 
     private void progress() {
@@ -175,28 +182,61 @@ public final class ReadTransfer {
     }
 
     private boolean sendBlock(long n) {
-        ByteBuffer b = sink.buffer(packetCapacity);
-        b.clear();
-        TftpCodec.putDataHeader(b, (int) (n & 0xFFFF));
+        ByteBuffer b;
         int count;
-        try {
-            count = source.read(n, b);
-        } catch (IOException e) {
-            sendError(ErrorCode.NOT_DEFINED, "read error");
-            end(new TransferOutcome(TransferOutcome.Result.READ_ERROR, bytes, elapsed(), retransmits,
-                    "reading block " + n + ": " + e));
-            return false;
+        if (n == preparedBlock) {
+            b = prepared;
+            count = preparedCount;
+            prepared = null;
+            preparedBlock = -1;
+        } else {
+            b = sink.buffer(packetCapacity);
+            try {
+                count = fill(b, n);
+            } catch (IOException e) {
+                sendError(ErrorCode.NOT_DEFINED, "read error");
+                end(new TransferOutcome(TransferOutcome.Result.READ_ERROR, bytes, elapsed(), retransmits,
+                        "reading block " + n + ": " + e));
+                return false;
+            }
         }
-        b.flip();
         sink.send(b);
         if (n > sent) {
             sent = n;
             bytes += count;
         }
+        return true;
+    }
+
+    /** Builds DATA {@code n} in {@code b} (flipped, ready to send); notes the final block. */
+    private int fill(ByteBuffer b, long n) throws IOException {
+        b.clear();
+        TftpCodec.putDataHeader(b, (int) (n & 0xFFFF));
+        int count = source.read(n, b);
+        b.flip();
         if (count < options.blksize()) {
             finalBlock = n;
         }
-        return true;
+        return count;
+    }
+
+    /**
+     * Reads the next new block ahead, after the window went out: the file read then happens
+     * while the client works, not between its ACK and the server's answer (lockstep latency).
+     */
+    private void prepareNext() {
+        long n = sent + 1;
+        if (state != State.SENDING || preparedBlock == n || (finalBlock >= 0 && n > finalBlock)) {
+            return;
+        }
+        ByteBuffer b = sink.buffer(packetCapacity);
+        try {
+            preparedCount = fill(b, n);
+        } catch (IOException e) {
+            return; // read again, and reported, when the block is due
+        }
+        prepared = b;
+        preparedBlock = n;
     }
 
     private void sendOack() {
@@ -261,6 +301,7 @@ public final class ReadTransfer {
 
     private void end(TransferOutcome outcome) {
         state = State.DONE;
+        prepared = null;
         if (timer != null) {
             timer.cancel();
             timer = null;

@@ -1,0 +1,273 @@
+#!/bin/bash
+# TFTP: bootproxy vs tftpd-hpa and dnsmasq, server and client in two network namespaces joined by
+# a veth pair (198.18.0.1 server, 198.18.0.2 client; RFC 2544 benchmark addresses).
+#
+#   bench/tftp.sh [rounds (default 3)]
+#
+# Needs root, iproute2, atftp, tftpd-hpa (in.tftpd), dnsmasq, gcc, and the core's runnable jar
+# (proxy-core/target/bootproxy.jar: mvn -B -q -DskipTests package). Builds plugin-tftp into a
+# private modules folder and runs the full application (only the tftp plugin, INFO line per
+# transfer into a log file); tftpd-hpa (in.tftpd -L, forks per request) and dnsmasq (-k,
+# TFTP only) run in the foreground under this script. All three serve the same root.
+#
+# Cases, each measured with atftp in the client namespace, best of <rounds>, sha256 checked:
+#   lockstep-512     64 MiB, no options (RFC 1350 lockstep, 512-byte blocks)
+#   lockstep-1468    64 MiB, blksize 1468
+#   window16-1468    64 MiB, blksize 1468 windowsize 16 (a peer without RFC 7440 runs lockstep)
+#   concurrent-100   100 simultaneous transfers of a 4 MiB file, blksize 1468 tsize 0 (wall time)
+# and, through bench/tftp-relay.c holding every datagram 0.25 ms each way (LAN-like RTT; this
+# kernel has no netem), lockstep-512, lockstep-1468 and window16-1468 on a 16 MiB file.
+# The relay's own cost is shown by a 0 us run (relay vs direct) and its report of actual hold
+# times and CPU seconds.
+# Prints MiB/s and ratios to tftpd-hpa. Targets (BENCHMARKS.md): lockstep >= 1.0x tftpd-hpa at
+# both block sizes; windowsize 16 faster than every peer's best; all 100 concurrent transfers
+# complete with the right checksums.
+set -euo pipefail
+
+ROUNDS=${1:-3}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+JAR=${BOOTPROXY_JAR:-$REPO/proxy-core/target/bootproxy.jar}
+JAVA_OPTS=${JAVA_OPTS:-}
+SRV_IP=198.18.0.1
+CLI_IP=198.18.0.2
+BP_PORT=6901
+HPA_PORT=6902
+DM_PORT=69
+RELAY_PORT=7000
+HOLD_US=${HOLD_US:-250}
+
+for tool in ip atftp in.tftpd dnsmasq gcc java sha256sum; do
+    command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install atftp tftpd-hpa dnsmasq-base gcc)" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
+[ -f "$JAR" ] || { echo "no $JAR: run 'mvn -B -q -DskipTests package' first" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/bench-tftp.XXXXXX)
+chmod 755 "$WORK"
+NS_S=bpbench-tftp-s$$
+NS_C=bpbench-tftp-c$$
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    for ns in "$NS_S" "$NS_C"; do
+        for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    [ -n "${KEEP:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "building plugin-tftp and the relay..." >&2
+(cd "$REPO" && mvn -B -q -o -DskipTests package -pl plugin-tftp -Dbootproxy.modules.dir="$WORK/modules" >/dev/null)
+gcc -O2 -o "$WORK/tftp-relay" "$REPO/bench/tftp-relay.c"
+
+ROOT=$WORK/root
+mkdir -p "$ROOT"
+chmod 755 "$ROOT"
+head -c $((64 * 1024 * 1024)) /dev/urandom > "$ROOT/big.img"
+head -c $((16 * 1024 * 1024)) /dev/urandom > "$ROOT/mid.img"
+head -c $((4 * 1024 * 1024)) /dev/urandom > "$ROOT/small.img"
+chmod 644 "$ROOT"/*.img
+declare -A SUM
+for f in big mid small; do SUM[$f]=$(sha256sum < "$ROOT/$f.img" | cut -d' ' -f1); done
+
+ip netns add "$NS_S"
+ip netns add "$NS_C"
+ip link add bpbtv$$a netns "$NS_S" type veth peer name bpbtv$$b netns "$NS_C"
+ip -n "$NS_S" link set bpbtv$$a name veth0
+ip -n "$NS_C" link set bpbtv$$b name veth0
+ip -n "$NS_S" addr add $SRV_IP/24 dev veth0
+ip -n "$NS_C" addr add $CLI_IP/24 dev veth0
+for ns in "$NS_S" "$NS_C"; do ip -n "$ns" link set lo up; ip -n "$ns" link set veth0 up; done
+
+cat > "$WORK/bootproxy.yml" <<YML
+http_port: 18490
+bind_host: 127.0.0.1
+plugins:
+  tftp:
+    enabled: true
+    root: $ROOT
+    listen: $SRV_IP:$BP_PORT
+server:
+  adminConnectors:
+    - type: http
+      bindHost: 127.0.0.1
+      port: 0
+  requestLog:
+    appenders: []
+logging:
+  level: INFO
+  appenders:
+    - type: file
+      currentLogFilename: $WORK/bootproxy.log
+      archive: false
+YML
+
+# shellcheck disable=SC2086
+ip netns exec "$NS_S" java $JAVA_OPTS -Dbootproxy.modules="$WORK/modules" -jar "$JAR" server "$WORK/bootproxy.yml" \
+    > "$WORK/bootproxy.out" 2>&1 &
+PIDS+=($!)
+ip netns exec "$NS_S" in.tftpd -L -s -u root -a $SRV_IP:$HPA_PORT "$ROOT" > "$WORK/tftpd.out" 2>&1 &
+PIDS+=($!)
+ip netns exec "$NS_S" dnsmasq -k --port=0 --enable-tftp --tftp-root="$ROOT" --listen-address=$SRV_IP \
+    --bind-interfaces --tftp-max=1000 --user=root --group=root --pid-file="$WORK/dnsmasq.pid" \
+    --log-facility="$WORK/dnsmasq.log" > "$WORK/dnsmasq.out" 2>&1 &
+PIDS+=($!)
+
+cli() { ip netns exec "$NS_C" "$@"; }
+TARGET=$SRV_IP  # where atftp sends its request: the server, or the relay (client side)
+
+# get <port> <file> <out> [atftp options...]: fails unless the download is complete and correct
+get() {
+    local port=$1 file=$2 out=$3
+    shift 3
+    local opts=()
+    for o in "$@"; do opts+=(--option "$o"); done
+    rm -f "$out"
+    cli atftp "${opts[@]}" -g -r "$file.img" -l "$out" "$TARGET" "$port" > "$out.log" 2>&1 || {
+        echo "atftp failed ($file from port $port): $(cat "$out.log")" >&2; return 1; }
+    [ "$(sha256sum < "$out" | cut -d' ' -f1)" = "${SUM[$file]}" ] || { echo "checksum mismatch: $file from port $port" >&2; return 1; }
+}
+
+for _ in $(seq 1 100); do
+    if get $BP_PORT small "$WORK/probe" 2>/dev/null && get $HPA_PORT small "$WORK/probe" 2>/dev/null \
+            && get $DM_PORT small "$WORK/probe" 2>/dev/null; then
+        break
+    fi
+    sleep 0.3
+done
+get $BP_PORT small "$WORK/probe" || { cat "$WORK/bootproxy.out" >&2; exit 1; }
+
+# seconds for one download
+timed() {
+    local t0 t1
+    t0=$(date +%s.%N)
+    get "$@"
+    t1=$(date +%s.%N)
+    echo "$t1 - $t0" | bc -l
+}
+
+# best <port> <file> <rounds> [options...]: best time of rounds
+best() {
+    local port=$1 file=$2 rounds=$3
+    shift 3
+    local b=999999 t
+    for _ in $(seq 1 "$rounds"); do
+        t=$(timed "$port" "$file" "$WORK/out" "$@")
+        b=$(echo "if ($t < $b) $t else $b" | bc -l)
+    done
+    echo "$b"
+}
+
+echo "warming up (JIT, page cache)..." >&2
+for _ in 1 2; do
+    get $BP_PORT mid "$WORK/out"
+    get $BP_PORT mid "$WORK/out" "blksize 1468"
+    get $BP_PORT mid "$WORK/out" "blksize 1468" "windowsize 16"
+done
+get $HPA_PORT big "$WORK/out"
+get $DM_PORT big "$WORK/out"
+
+declare -A R
+CASES=("lockstep-512|" "lockstep-1468|blksize 1468" "window16-1468|blksize 1468|windowsize 16")
+SERVERS=("bootproxy|$BP_PORT" "tftpd-hpa|$HPA_PORT" "dnsmasq|$DM_PORT")
+
+mibs() { echo "scale=1; $1 / $2" | bc -l; }
+
+run_cases() { # run_cases <label> <file> <MiB> <rounds> <port-override or empty>
+    local label=$1 file=$2 mib=$3 rounds=$4 via=$5
+    for c in "${CASES[@]}"; do
+        IFS='|' read -r name o1 o2 <<< "$c"
+        local opts=()
+        [ -n "$o1" ] && opts+=("$o1")
+        [ -n "${o2:-}" ] && opts+=("$o2")
+        for s in "${SERVERS[@]}"; do
+            IFS='|' read -r sname sport <<< "$s"
+            local port=$sport
+            if [ -n "$via" ]; then
+                start_relay "$sport" "$via"
+                port=$RELAY_PORT
+            fi
+            R["$label/$name/$sname"]=$(best "$port" "$file" "$rounds" "${opts[@]}")
+            [ -n "$via" ] && stop_relay "$label/$name/$sname"
+        done
+        printf '%-8s %-14s' "$label" "$name"
+        for s in "${SERVERS[@]}"; do
+            IFS='|' read -r sname _ <<< "$s"
+            printf ' %10s %6s MiB/s' "$sname" "$(mibs "$mib" "${R[$label/$name/$sname]}")"
+        done
+        printf '   bootproxy/tftpd-hpa %sx  bootproxy/dnsmasq %sx\n' \
+            "$(echo "scale=2; ${R[$label/$name/tftpd-hpa]} / ${R[$label/$name/bootproxy]}" | bc -l)" \
+            "$(echo "scale=2; ${R[$label/$name/dnsmasq]} / ${R[$label/$name/bootproxy]}" | bc -l)"
+    done
+}
+
+RELAY_PID=
+start_relay() { # start_relay <server-port> <hold-us>
+    # not through the cli function: $! must be the relay itself (ip netns exec execs it)
+    ip netns exec "$NS_C" "$WORK/tftp-relay" $CLI_IP $RELAY_PORT $SRV_IP "$1" "$2" > "$WORK/relay.out" 2>&1 &
+    RELAY_PID=$!
+    TARGET=$CLI_IP
+    sleep 0.2
+}
+stop_relay() {
+    kill "$RELAY_PID"
+    wait "$RELAY_PID" 2>/dev/null || true
+    TARGET=$SRV_IP
+    echo "    [$1] $(cat "$WORK/relay.out")" >> "$WORK/relay-report.txt"
+}
+
+echo
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), nproc: $(nproc), cpu: $(lscpu | sed -n 's/^Model name: *//p'), rounds: $ROUNDS (best of)"
+echo "direct veth, 64 MiB:"
+run_cases direct big 64 "$ROUNDS" ""
+
+echo "concurrent: 100 x 4 MiB, blksize 1468 tsize 0 (wall time, all checksums verified):"
+for s in "${SERVERS[@]}"; do
+    IFS='|' read -r sname sport <<< "$s"
+    rm -rf "$WORK/conc" && mkdir -p "$WORK/conc"
+    t0=$(date +%s.%N)
+    cli bash -c "for i in \$(seq 1 100); do atftp --option 'blksize 1468' --option 'tsize 0' -g -r small.img \
+        -l $WORK/conc/\$i $SRV_IP $sport > $WORK/conc/\$i.log 2>&1 & done; wait"
+    t1=$(date +%s.%N)
+    ok=0
+    for i in $(seq 1 100); do
+        [ -f "$WORK/conc/$i" ] && [ "$(sha256sum < "$WORK/conc/$i" | cut -d' ' -f1)" = "${SUM[small]}" ] && ok=$((ok + 1))
+    done
+    R["conc/$sname"]=$(echo "$t1 - $t0" | bc -l)
+    printf '  %-10s %6.2f s  %6s MiB/s aggregate  %3d/100 correct\n' "$sname" "${R[conc/$sname]}" \
+        "$(mibs 400 "${R[conc/$sname]}")" "$ok"
+done
+printf '  bootproxy/tftpd-hpa %sx  bootproxy/dnsmasq %sx\n' \
+    "$(echo "scale=2; ${R[conc/tftpd-hpa]} / ${R[conc/bootproxy]}" | bc -l)" \
+    "$(echo "scale=2; ${R[conc/dnsmasq]} / ${R[conc/bootproxy]}" | bc -l)"
+
+: > "$WORK/relay-report.txt"
+RELAY_ROUNDS=${RELAY_ROUNDS:-2}
+echo "relay cost check: 16 MiB through the relay with 0 us hold vs direct (bootproxy):"
+CASES_SAVED=("${CASES[@]}")
+SERVERS_SAVED=("${SERVERS[@]}")
+SERVERS=("bootproxy|$BP_PORT")
+for c in "${CASES[@]}"; do
+    IFS='|' read -r name o1 o2 <<< "$c"
+    opts=()
+    [ -n "$o1" ] && opts+=("$o1")
+    [ -n "${o2:-}" ] && opts+=("$o2")
+    d=$(best $BP_PORT mid "$RELAY_ROUNDS" "${opts[@]}")
+    start_relay $BP_PORT 0
+    r=$(best $RELAY_PORT mid "$RELAY_ROUNDS" "${opts[@]}")
+    stop_relay "relay-0us/$name"
+    printf '  %-14s direct %6s MiB/s  relay(0us) %6s MiB/s  %s\n' "$name" "$(mibs 16 "$d")" "$(mibs 16 "$r")" \
+        "$(tail -1 "$WORK/relay-report.txt" | sed 's/^ *\[[^]]*\] //')"
+done
+SERVERS=("${SERVERS_SAVED[@]}")
+CASES=("${CASES_SAVED[@]}")
+
+echo "through the relay, ${HOLD_US} us hold each way, 16 MiB:"
+run_cases relay mid 16 "$RELAY_ROUNDS" "$HOLD_US"
+echo "relay reports (hold actually applied, relay CPU):"
+grep 'relay/' "$WORK/relay-report.txt" || true
+
+echo
+echo "bootproxy: $(grep -c 'TFTP: sent' "$WORK/bootproxy.log") transfers logged, peak RSS $(grep VmHWM /proc/"$(pgrep -f "bootproxy.modules=$WORK/modules" | head -1)"/status 2>/dev/null | awk '{print $2/1024 " MiB"}')"
