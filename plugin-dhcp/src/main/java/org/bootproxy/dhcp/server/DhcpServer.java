@@ -28,6 +28,7 @@ import org.bootproxy.dhcp.model.Subnet;
 import org.bootproxy.dhcp.protocol.DhcpCodec;
 import org.bootproxy.dhcp.protocol.DhcpMessage;
 import org.bootproxy.dhcp.protocol.MalformedPacketException;
+import org.bootproxy.dhcp.protocol.MessageType;
 import org.bootproxy.spi.Listeners;
 import org.bootproxy.spi.net.Ipv4Address;
 import org.slf4j.Logger;
@@ -53,18 +54,22 @@ import org.slf4j.LoggerFactory;
  * interface per bootproxy, or relays, when several segments need dynamic addresses).
  *
  * <h2>Threads</h2>
- * MINA's I/O thread only copies the datagram; decoding and the protocol run on a bounded worker
- * pool, because the ACK waits for the lease to be durable and concurrent writers share one
- * fsync in the store. A full queue drops the datagram ({@code dhcp.server.dropped.overload}); the
- * client retransmits. Malformed datagrams are dropped and counted, never answered.
+ * MINA's I/O thread decodes the datagram (malformed ones are dropped and counted there, never
+ * answered) and hands it to one of two bounded pools: REQUEST, DECLINE and RELEASE, which wait
+ * for a durable store write, go to a large pool (its threads mostly sleep in the store's group
+ * commit, so the more of them, the larger each fsync batch); DISCOVER and INFORM, which never
+ * write, go to a small one, so offers are never queued behind fsyncs. A full queue drops the
+ * datagram ({@code dhcp.server.dropped.overload}); the client retransmits.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #stop()} once (idempotent). Thread-safe.
  */
 public final class DhcpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DhcpServer.class);
-    /** Workers block on the lease fsync; more of them means larger group commits. */
-    static final int WORKERS = 16;
+    /** Threads for messages that write the store; they block on the fsync, more means larger group commits. */
+    static final int DURABLE_WORKERS = 128;
+    /** Threads for DISCOVER/INFORM (CPU only). */
+    static final int FAST_WORKERS = 2;
     static final int QUEUE = 8192;
     private static final int BOOTPS = 67;
     private static final int PXE_BOOT_SERVER = 4011;
@@ -80,7 +85,8 @@ public final class DhcpServer {
     /** The sending acceptor and address of each binding, by index in {@link #bindings}. */
     private final List<NioDatagramAcceptor> senders = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
-    private ThreadPoolExecutor workers;
+    private ThreadPoolExecutor durableWorkers;
+    private ThreadPoolExecutor fastWorkers;
     private ScheduledExecutorService sweeper;
     private boolean started;
     private boolean stopped;
@@ -149,8 +155,11 @@ public final class DhcpServer {
                     bindings.size());
         }
         AtomicInteger n = new AtomicInteger();
-        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
-                r -> daemon(r, "dhcp-worker-" + n.incrementAndGet()));
+        durableWorkers = new ThreadPoolExecutor(DURABLE_WORKERS, DURABLE_WORKERS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE), r -> daemon(r, "dhcp-write-" + n.incrementAndGet()));
+        durableWorkers.allowCoreThreadTimeOut(true);
+        fastWorkers = new ThreadPoolExecutor(FAST_WORKERS, FAST_WORKERS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE), r -> daemon(r, "dhcp-offer-" + n.incrementAndGet()));
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "dhcp-sweeper"));
         sweeper.scheduleWithFixedDelay(engine::sweep, 5, 5, TimeUnit.SECONDS);
         try {
@@ -213,11 +222,14 @@ public final class DhcpServer {
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
-        if (workers != null) {
-            workers.shutdown();
+        for (ThreadPoolExecutor pool : new ThreadPoolExecutor[] {durableWorkers, fastWorkers}) {
+            if (pool == null) {
+                continue;
+            }
+            pool.shutdown();
             try {
-                if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
-                    workers.shutdownNow();
+                if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                    pool.shutdownNow();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -245,9 +257,21 @@ public final class DhcpServer {
             }
             byte[] bytes = new byte[buf.remaining()];
             buf.get(bytes);
-            SocketAddress remote = session.getRemoteAddress();
+            InetSocketAddress remote = (InetSocketAddress) session.getRemoteAddress();
+            metrics.received.mark();
+            DhcpMessage req;
             try {
-                workers.execute(() -> process(bytes, bindingIndex, localPort, (InetSocketAddress) remote));
+                req = DhcpCodec.decode(bytes);
+            } catch (MalformedPacketException e) {
+                metrics.malformed.inc();
+                LOG.debug("dhcp: dropped a malformed packet of {} bytes from {}: {}", bytes.length, remote,
+                        e.getMessage());
+                return;
+            }
+            MessageType type = req.type();
+            boolean writes = type == MessageType.REQUEST || type == MessageType.DECLINE || type == MessageType.RELEASE;
+            try {
+                (writes ? durableWorkers : fastWorkers).execute(() -> process(req, bindingIndex, localPort, remote));
             } catch (RejectedExecutionException e) {
                 metrics.overloaded.inc();
             }
@@ -259,16 +283,7 @@ public final class DhcpServer {
         }
     }
 
-    private void process(byte[] bytes, int bindingIndex, int localPort, InetSocketAddress remote) {
-        metrics.received.mark();
-        DhcpMessage req;
-        try {
-            req = DhcpCodec.decode(bytes);
-        } catch (MalformedPacketException e) {
-            metrics.malformed.inc();
-            LOG.debug("dhcp: dropped a malformed packet of {} bytes from {}: {}", bytes.length, remote, e.getMessage());
-            return;
-        }
+    private void process(DhcpMessage req, int bindingIndex, int localPort, InetSocketAddress remote) {
         try {
             int index = bindingIndex >= 0 ? bindingIndex : attribute(req);
             if (index < 0) {
