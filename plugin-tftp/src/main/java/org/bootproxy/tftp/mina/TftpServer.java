@@ -128,7 +128,9 @@ public final class TftpServer {
         acceptor = new NioDatagramAcceptor();
         acceptor.setSessionRecycler(recycler);
         DatagramSessionConfig cfg = acceptor.getSessionConfig();
-        cfg.setReadBufferSize(2048);
+        // MINA allocates this much per datagram; requests beyond it are truncated (and then
+        // malformed), as tftpd-hpa reads at most 516 bytes
+        cfg.setReadBufferSize(1024);
         cfg.setReceiveBufferSize(1 << 20);
         cfg.setSendBufferSize(1 << 20);
         cfg.setCloseOnPortUnreachable(false);
@@ -364,6 +366,12 @@ public final class TftpServer {
             } else {
                 session.closeNow();
             }
+            return;
+        }
+        int pos = buf.position();
+        if (buf.remaining() >= 4 && buf.getShort(pos) == 4) {
+            // the hot path: an ACK, without building a packet object
+            a.transfer().onAck(buf.getShort(pos + 2) & 0xFFFF);
             return;
         }
         TftpPacket p;

@@ -106,7 +106,7 @@ public final class ReadTransfer {
             return;
         }
         switch (packet.opcode()) {
-            case ACK -> onAck(((TftpPacket.Ack) packet).block());
+            case ACK -> onAckLocked(((TftpPacket.Ack) packet).block());
             case ERROR -> {
                 TftpPacket.ErrorPacket e = (TftpPacket.ErrorPacket) packet;
                 end(new TransferOutcome(TransferOutcome.Result.CLIENT_ABORTED, bytes, elapsed(), retransmits,
@@ -116,6 +116,13 @@ public final class ReadTransfer {
                 // RRQ/WRQ/DATA/OACK from our own peer make no sense mid-transfer; ignoring them
                 // keeps the transfer going (RFC 1350 section 7 only requires ERROR 5 for strangers)
             }
+        }
+    }
+
+    /** An ACK from the transfer's peer: the same as {@code onPacket(new Ack(block))}, without the object. */
+    public synchronized void onAck(int block) {
+        if (state != State.DONE) {
+            onAckLocked(block);
         }
     }
 
@@ -134,7 +141,7 @@ public final class ReadTransfer {
         return retransmits;
     }
 
-    private void onAck(int wireBlock) {
+    private void onAckLocked(int wireBlock) {
         if (state == State.WAIT_OACK_ACK) {
             if (wireBlock != 0) {
                 return; // not the ACK of the OACK: ignore, the timer resends the OACK

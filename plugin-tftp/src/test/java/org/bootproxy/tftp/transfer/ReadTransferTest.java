@@ -316,4 +316,18 @@ class ReadTransferTest {
             assertThat(o.detail()).contains("disk on fire");
         });
     }
+
+    @Test
+    void onAckInt_isTheSameAsAnAckPacket() {
+        ReadTransfer t = transfer(data(512 * 3 + 1), 512, 2, Options.NONE, 5);
+        t.start();
+        assertThat(blocks(sink.drain())).containsExactly(1, 2);
+        t.onAck(2);
+        assertThat(blocks(sink.drain())).containsExactly(3, 4);
+        t.onAck(2);
+        assertThat(sink.drain()).isEmpty();
+        t.onAck(4);
+        assertThat(outcomes).singleElement().extracting(TransferOutcome::result)
+                .isEqualTo(TransferOutcome.Result.COMPLETED);
+    }
 }
