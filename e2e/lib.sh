@@ -179,7 +179,7 @@ server:
       - type: file
         currentLogFilename: $W/access.log
         archive: false
-        logFormat: '%h %localPort "%r" %s %b "%i{User-Agent}" %D'
+        logFormat: '%h %localPort "%r" %s %b "%i{User-Agent}" %D tls=%reqAttribute{jakarta.servlet.request.cipher_suite}'
 logging:
   level: INFO
   appenders:

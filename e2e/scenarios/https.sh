@@ -6,7 +6,7 @@
 # (Debian's iPXE has no HTTPS CA for our test CA; the firmware's TLS is what this test is about).
 # E2E_HTTPS_EXTRA='tls_rsa_key_exchange: false' shows the documented switch: the boot must fail.
 . "$(dirname "$0")/../lib.sh"
-e2e_init https
+e2e_init ${E2E_SCENARIO_NAME:-https}
 MAC=52:54:00:e2:e0:31
 net_up; tap_add tap0; ra_start
 content_ipxe "$W"/root
@@ -36,8 +36,10 @@ esac
 # shellcheck disable=SC2086
 vm_start https $MAC tap0 $FWCFG
 http_ipxe_milestones "$MAC" "$W"/serial-tap0.log https
-MS+=("request-log-on-https-port|$W/access.log|^192\\.0\\.2\\.(1[0-9][0-9]|200) $HTTPS_PORT \"GET /httpboot/ipxe\\.efi HTTP/1\\.1\" 200")
+# the suite the firmware negotiated, from the request log (Jetty's cipher_suite request attribute)
+MS+=("firmware-TLS-suite:${E2E_EXPECT_SUITE:-any AES-GCM}|$W/access.log|^192\\.0\\.2\\.(1[0-9][0-9]|200) $HTTPS_PORT \"GET /httpboot/ipxe\\.efi HTTP/1\\.1\" 200 .*UefiHttpBoot.* tls=${E2E_EXPECT_SUITE:-TLS_[A-Z0-9_]+_GCM_SHA[0-9]+}$")
 FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|E2E-MARKER-FAILED'
 milestones "$W"/serial-tap0.log || E2E_FAIL_REASON="milestones missing"
+grep -aoE '"UefiHttpBoot/1.0".* tls=.*' "$W"/access.log | head -1 | sed "s/^/[$E2E_NAME] firmware request: /"
 [ -n "${PROBE_FAILED:-}" ] && E2E_FAIL_REASON="${E2E_FAIL_REASON:+$E2E_FAIL_REASON; }$PROBE_FAILED"
 e2e_finish
