@@ -1,11 +1,12 @@
 // Load generator for bench/dhcp-api.sh: JDK only, run as a single source file
-// (java DhcpApiBench.java <base-url> <reservations> <samples> <clients>).
+// (java DhcpApiBench.java <base-url> <reservations> <samples> <clients> [dir for the fsync floor]).
 //
 // 1. preload: <reservations> POSTs with Foreman's exact form body from <clients> concurrent clients
 // 2. create latency: <samples> POSTs one at a time (each waits for the journal's fsync)
 // 3. create latency under concurrency: <samples> POSTs from <clients> clients
 // 4. lookup latency: <samples> GET .../mac/<mac> and GET .../ip/<ip> of random stored records
 // 5. unused_ip and the full subnet listing: a few samples each
+// 6. the floor: 100-byte append + fdatasync on the journal's file system, as the journal does
 // Prints one line per measurement: name, count, p50, p99, max (ms), and throughput.
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -147,5 +148,21 @@ public class DhcpApiBench {
                 + "02:00:01:00:" + String.format("%02x:%02x", (i >> 8) & 0xff, i & 0xff), 200), wall), wall[0]);
         report("GET /dhcp/<net> (all " + total + ")", sequential(20, i -> get("/dhcp/198.18.0.0", 200), wall),
                 wall[0]);
+        if (args.length > 4) {
+            java.nio.file.Path f = java.nio.file.Path.of(args[4], "fsync-floor");
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.APPEND)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(100);
+                report("floor: append + fdatasync", sequential(samples, i -> {
+                    long t0 = System.nanoTime();
+                    b.clear();
+                    ch.write(b);
+                    ch.force(false);
+                    return System.nanoTime() - t0;
+                }, wall), wall[0]);
+            }
+            java.nio.file.Files.delete(f);
+        }
     }
 }
