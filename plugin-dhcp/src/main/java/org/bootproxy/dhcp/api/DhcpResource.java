@@ -60,7 +60,7 @@ public final class DhcpResource {
             "nextServer", "related_macs",
             // upstream drops these (route captures, or keys that would shadow the record's own JSON)
             "subnet", "captures", "splat", "type", "deleteable", "state", "starts", "ends");
-    private static final Pattern OPTION_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+    private static final Pattern OPTION_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}(\\[[A-Za-z0-9_-]{1,64}])?");
     private static final Pattern DNS_NAME = Pattern.compile(
             "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
     /** DHCP option 67 and the {@code file} field carry at most 255 bytes. */
@@ -307,25 +307,40 @@ public final class DhcpResource {
         Map<String, String> options = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : p.asMap().entrySet()) {
             String key = e.getKey();
-            if (RECORD_KEYS.contains(key) || !(e.getValue() instanceof String value)) {
+            if (RECORD_KEYS.contains(key)) {
                 continue;
             }
-            if (key.startsWith("<") || RecordJson.SPARC_KEY.matcher(key).matches()) {
-                throw ApiErrors.badRequest("Vendor options are not supported by this DHCP provider: " + key);
+            if (e.getValue() instanceof String value) {
+                addOption(options, key, value);
+            } else if (e.getValue() instanceof Map<?, ?> nested) {
+                // e.g. Foreman's ztp_firmware[core]=...&ztp_firmware[path]=...: kept as "ztp_firmware[core]"
+                for (Map.Entry<?, ?> n : nested.entrySet()) {
+                    if (n.getValue() instanceof String value) {
+                        addOption(options, key + "[" + n.getKey() + "]", value);
+                    }
+                }
             }
-            if (!OPTION_KEY.matcher(key).matches()) {
-                throw ApiErrors.badRequest("Invalid option name: " + key);
-            }
-            options.put(key, text(value, key));
-            if (options.size() > MAX_OPTIONS) {
-                throw ApiErrors.badRequest("Too many options (at most " + MAX_OPTIONS + "): " + options.keySet());
-            }
+            // other lists (k[]=...) carry nothing a reservation stores: ignored, as upstream's embedded
+            // providers do
         }
         try {
             return new Reservation(name, hostname, ip, mac, subnet.network(), filename, nextServer, related, options,
                     true);
         } catch (IllegalArgumentException e) {
             throw ApiErrors.badRequest(e.getMessage());
+        }
+    }
+
+    private static void addOption(Map<String, String> options, String key, String value) {
+        if (key.startsWith("<") || RecordJson.SPARC_KEY.matcher(key).matches()) {
+            throw ApiErrors.badRequest("Vendor options are not supported by this DHCP provider: " + key);
+        }
+        if (!OPTION_KEY.matcher(key).matches()) {
+            throw ApiErrors.badRequest("Invalid option name: " + key);
+        }
+        options.put(key, text(value, key));
+        if (options.size() > MAX_OPTIONS) {
+            throw ApiErrors.badRequest("Too many options (at most " + MAX_OPTIONS + "): " + options.keySet());
         }
     }
 

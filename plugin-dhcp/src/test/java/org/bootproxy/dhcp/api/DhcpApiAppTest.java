@@ -259,6 +259,9 @@ class DhcpApiAppTest {
         assertStatus(send("POST", "/dhcp/" + NET, ok + "&related_macs[]=nope"), 400, "Invalid MAC address: nope");
         assertStatus(send("POST", "/dhcp/" + NET, ok + "&%3CSUNW%3Eroot_server_ip=192.0.2.1"), 400,
                 "Vendor options are not supported by this DHCP provider: <SUNW>root_server_ip");
+        assertStatus(send("POST", "/dhcp/" + NET, ok + "&bad%20key=x"), 400, "Invalid option name: bad key");
+        assertStatus(send("POST", "/dhcp/" + NET, ok + "&v[SUNW.root]=x"), 400,
+                "Vendor options are not supported by this DHCP provider: v[SUNW.root]");
         assertStatus(send("POST", "/dhcp/" + NET, ok + "&sun4u_root=x"), 400,
                 "Vendor options are not supported by this DHCP provider: sun4u_root");
         assertStatus(send("POST", "/dhcp/" + NET, ok + "&filename=" + "a".repeat(300)), 400,
@@ -279,13 +282,13 @@ class DhcpApiAppTest {
         // the body's network is ignored in favour of the route's; related_macs[] repeated; an option passed through
         String body = "name=r1.example.com&mac=AA-BB-CC-00-00-41&ip=192.0.2.41&network=203.0.113.0"
                 + "&related_macs[]=AA%3ABB%3ACC%3A00%3A01%3A41&related_macs[]=aa%3Abb%3Acc%3A00%3A02%3A41"
-                + "&related_macs[]&x_custom=1";
+                + "&related_macs[]&x_custom=1&ztp_vendor=juniper&ztp_firmware[core]=jinstall.tgz";
         assertStatus(send("POST", "/dhcp/" + NET, body), 200, "");
         assertThat(json("/dhcp/" + NET + "/mac/aa:bb:cc:00:00:41").toString()).isEqualTo(
                 "{\"name\":\"r1.example.com\",\"ip\":\"192.0.2.41\",\"mac\":\"aa:bb:cc:00:00:41\","
                 + "\"subnet\":\"192.0.2.0/255.255.255.128\",\"type\":\"reservation\",\"deleteable\":true,"
                 + "\"hostname\":\"r1.example.com\",\"related_macs\":[\"aa:bb:cc:00:01:41\",\"aa:bb:cc:00:02:41\"],"
-                + "\"x_custom\":\"1\"}");
+                + "\"x_custom\":\"1\",\"ztp_firmware[core]\":\"jinstall.tgz\",\"ztp_vendor\":\"juniper\"}");
         // lookups are exact: a related MAC is not the reservation's MAC
         assertStatus(get("/dhcp/" + NET + "/mac/aa:bb:cc:00:01:41"), 404,
                 "No DHCP record for MAC aa:bb:cc:00:01:41 in 192.0.2.0");
