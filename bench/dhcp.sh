@@ -54,10 +54,11 @@ ip -n "$CLI" link set bpbv1 up
 echo "building plugin-dhcp..." >&2
 (cd "$REPO" && mvn -B -q -o -DskipTests package -pl plugin-dhcp -Dbootproxy.modules.dir="$WORK/modules" >/dev/null) || exit 1
 
-# perfdhcp: prints "<rate achieved> <drops %> <sent> <received ACKs>" for one run
+# perfdhcp (single-thread mode: its multi-thread mode aborts when a reply beats its own send
+# timestamp, which a fast server provokes): prints "<rate achieved> <drops %> <sent> <received ACKs>" for one run
 perf() {
     local name=$1 rate=$2 secs=$3 out
-    out=$(ip netns exec "$CLI" perfdhcp -4 -l 198.18.0.2 -r "$rate" -R "$CLIENTS" -p "$secs" 198.18.0.1 2>&1)
+    out=$(ip netns exec "$CLI" perfdhcp -4 -g single -l 198.18.0.2 -r "$rate" -R "$CLIENTS" -p "$secs" 198.18.0.1 2>&1)
     echo "$out" > "$WORK/perfdhcp-$name-$rate-$secs.log"
     echo "$out" | awk '
         /^\*\*\*Statistics for: DISCOVER-OFFER/ {s=1}

@@ -3,6 +3,8 @@ package org.bootproxy.dhcp.backend;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.bootproxy.dhcp.model.Lease;
 import org.bootproxy.dhcp.model.Reservation;
 import org.bootproxy.spi.net.Ipv4Address;
@@ -36,6 +38,26 @@ public interface LeaseStore {
 
     /** Creates or replaces the lease of {@code lease.ip()} durably. */
     void saveLease(Lease lease) throws IOException;
+
+    /**
+     * Like {@link #saveLease}, without a thread waiting for the disk: the change is applied (and
+     * visible to reads) when this method returns, and the returned stage completes once it is
+     * durable, or exceptionally (with the {@link IOException}, possibly wrapped in a
+     * {@link java.util.concurrent.CompletionException}) when it cannot be made durable. The server
+     * sends the ACK only from that completion, so many ACKs can wait on one group commit.
+     *
+     * <p>The stage may complete on the store's own I/O thread: callers must not block or call back
+     * into the store's synchronous writes from a dependent action (use an async continuation).
+     * Default: {@link #saveLease} on the calling thread.
+     */
+    default CompletionStage<Void> saveLeaseAsync(Lease lease) {
+        try {
+            saveLease(lease);
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** Removes the lease of {@code ip} durably; no-op when there is none. */
     void removeLease(Ipv4Address ip) throws IOException;

@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.bootproxy.dhcp.backend.LeaseStore;
 import org.bootproxy.dhcp.boot.BootAnswer;
 import org.bootproxy.dhcp.boot.BootRules;
@@ -66,9 +69,21 @@ public final class DhcpEngine {
     private final NextServerResolver resolver;
     private final Clock clock;
     private final DhcpMetrics metrics;
+    private final Executor continuations;
 
+    /** An engine whose continuations after a lease write run on the thread that completes the write. */
     public DhcpEngine(Mode mode, List<Subnet> subnets, LeaseStore store, BootRules rules, NextServerResolver resolver,
                       Clock clock, DhcpMetrics metrics) {
+        this(mode, subnets, store, rules, resolver, clock, metrics, Runnable::run);
+    }
+
+    /**
+     * @param continuations where the work after a durable lease write (the ACK) runs; must not be the
+     *     store's own I/O thread when the store completes writes there
+     */
+    public DhcpEngine(Mode mode, List<Subnet> subnets, LeaseStore store, BootRules rules, NextServerResolver resolver,
+                      Clock clock, DhcpMetrics metrics, Executor continuations) {
+        this.continuations = continuations;
         this.mode = mode;
         for (Subnet s : subnets) {
             pools.put(s.network(), new AddressPool(s, store));
@@ -93,6 +108,27 @@ public final class DhcpEngine {
      *     silently ignored per RFC 2131, or a failed lease write)
      */
     public Optional<Outgoing> handle(DhcpMessage req, Ingress in) {
+        return handleAsync(req, in).toCompletableFuture().join();
+    }
+
+    /**
+     * Answers one decoded request without waiting for the disk: the stage completes when the reply
+     * is ready, for an ACK after its lease is durable. Never completes exceptionally for a store
+     * failure (that is an empty reply, counted).
+     */
+    public CompletionStage<Optional<Outgoing>> handleAsync(DhcpMessage req, Ingress in) {
+        MessageType type = req.type();
+        if (type == MessageType.REQUEST && mode == Mode.SERVER && req.op() == DhcpMessage.BOOTREQUEST
+                && req.mac() != null) {
+            AddressPool pool = poolFor(req, in);
+            if (pool != null) {
+                return request(req, req.mac(), pool, in, clock.instant());
+            }
+        }
+        return CompletableFuture.completedFuture(handleNow(req, in));
+    }
+
+    private Optional<Outgoing> handleNow(DhcpMessage req, Ingress in) {
         MessageType type = req.type();
         MacAddress mac = req.mac();
         if (req.op() != DhcpMessage.BOOTREQUEST || type == null || mac == null) {
@@ -119,7 +155,7 @@ public final class DhcpEngine {
         Instant now = clock.instant();
         return switch (type) {
             case DISCOVER -> discover(req, mac, pool, in, now);
-            case REQUEST -> request(req, mac, pool, in, now);
+            case REQUEST -> request(req, mac, pool, in, now).toCompletableFuture().join();
             case DECLINE -> decline(req, mac, pool, now);
             case RELEASE -> release(req, mac, pool);
             case INFORM -> inform(req, mac, pool, in);
@@ -163,7 +199,8 @@ public final class DhcpEngine {
         return Optional.of(new Outgoing(offer, destination(req, MessageType.OFFER)));
     }
 
-    private Optional<Outgoing> request(DhcpMessage req, MacAddress mac, AddressPool pool, Ingress in, Instant now) {
+    private CompletionStage<Optional<Outgoing>> request(DhcpMessage req, MacAddress mac, AddressPool pool, Ingress in,
+                                                        Instant now) {
         Optional<Ipv4Address> serverId = req.options().address(OptionCode.SERVER_ID);
         Optional<Ipv4Address> requested = req.options().address(OptionCode.REQUESTED_IP);
         Subnet subnet = pool.subnet();
@@ -171,11 +208,11 @@ public final class DhcpEngine {
             // SELECTING (RFC 2131 4.3.2): the client answers one server's OFFER
             if (!serverId.get().equals(in.serverIp())) {
                 pool.release(mac);
-                return ignore(req, "client selected server " + serverId.get());
+                return done(ignore(req, "client selected server " + serverId.get()));
             }
             Ipv4Address ip = requested.orElse(isZero(req.ciaddr()) ? null : req.ciaddr());
             if (ip == null) {
-                return ignore(req, "REQUEST in SELECTING state without requested address");
+                return done(ignore(req, "REQUEST in SELECTING state without requested address"));
             }
             return grant(req, mac, ip, pool, in, now);
         }
@@ -183,16 +220,16 @@ public final class DhcpEngine {
             // INIT-REBOOT: verify the client's remembered address
             Ipv4Address ip = requested.get();
             if (!subnet.network().contains(ip)) {
-                return nak(req, mac, in, "requested " + ip + " is not on network " + subnet.network());
+                return done(nak(req, mac, in, "requested " + ip + " is not on network " + subnet.network()));
             }
             boolean known = store.reservationByMac(subnet.network(), mac).isPresent()
                     || store.leaseByMac(subnet.network(), mac).isPresent() || pool.holds(mac);
             if (!known) {
                 if (!pool.available(ip, mac, now)) {
-                    return nak(req, mac, in, "requested " + ip + " belongs to another client");
+                    return done(nak(req, mac, in, "requested " + ip + " belongs to another client"));
                 }
                 // RFC 2131 4.3.2: no record of this client: remain silent
-                return ignore(req, "INIT-REBOOT from unknown client");
+                return done(ignore(req, "INIT-REBOOT from unknown client"));
             }
             return grant(req, mac, ip, pool, in, now);
         }
@@ -200,46 +237,61 @@ public final class DhcpEngine {
             // RENEWING / REBINDING
             return grant(req, mac, req.ciaddr(), pool, in, now);
         }
-        return ignore(req, "REQUEST without server id, requested address or ciaddr");
+        return done(ignore(req, "REQUEST without server id, requested address or ciaddr"));
     }
 
-    private Optional<Outgoing> grant(DhcpMessage req, MacAddress mac, Ipv4Address ip, AddressPool pool, Ingress in,
-                                     Instant now) {
+    private CompletionStage<Optional<Outgoing>> grant(DhcpMessage req, MacAddress mac, Ipv4Address ip, AddressPool pool,
+                                                      Ingress in, Instant now) {
         Subnet subnet = pool.subnet();
         Reservation res = store.reservationByMac(subnet.network(), mac).orElse(null);
         if (res != null) {
             if (!res.ip().equals(ip)) {
-                return nak(req, mac, in, "requested " + ip + " but " + mac + " is reserved " + res.ip());
+                return done(nak(req, mac, in, "requested " + ip + " but " + mac + " is reserved " + res.ip()));
             }
             // a reservation is fixed: no lease record, like ISC dhcpd's fixed-address hosts
-            return ack(req, mac, ip, subnet, res, in, "reservation");
+            return done(ack(req, mac, ip, subnet, res, in, "reservation"));
         }
         synchronized (pool) {
             if (!pool.inRange(ip) || !pool.available(ip, mac, now)) {
-                return nak(req, mac, in, "requested " + ip + " is not available to " + mac);
+                return done(nak(req, mac, in, "requested " + ip + " is not available to " + mac));
             }
             pool.hold(ip, mac, now.plus(OFFER_HOLD));
         }
         Lease old = store.leaseByMac(subnet.network(), mac).orElse(null);
         String hostname = req.options().string(OptionCode.HOST_NAME).orElse(null);
         Lease lease = new Lease(ip, mac, subnet.network(), now, now.plus(subnet.leaseTime()), hostname);
-        try (Timer.Context ignored = metrics.leaseWrite.time()) {
-            store.saveLease(lease);
-        } catch (IOException | RuntimeException e) {
-            // no ACK without a durable lease; the client retries
-            metrics.storeErrors.inc();
-            LOG.warn("dhcp: could not store the lease of {} for {}, not acknowledging: {}", ip, mac, e.toString());
-            return Optional.empty();
+        Timer.Context timer = metrics.leaseWrite.time();
+        CompletionStage<Void> durable;
+        try {
+            durable = store.saveLeaseAsync(lease);
+        } catch (RuntimeException e) {
+            durable = CompletableFuture.failedFuture(e);
         }
-        pool.release(mac);
-        if (old != null && !old.ip().equals(ip) && old.mac().equals(mac)) {
-            try {
-                store.removeLease(old.ip());
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("dhcp: could not remove the previous lease {} of {}: {}", old.ip(), mac, e.toString());
+        // the ACK only once the lease is durable; the continuation leaves the store's I/O thread
+        return durable.handleAsync((ok, error) -> {
+            timer.stop();
+            if (error != null) {
+                // no ACK without a durable lease; the client retries
+                metrics.storeErrors.inc();
+                LOG.warn("dhcp: could not store the lease of {} for {}, not acknowledging: {}", ip, mac,
+                        (error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                                ? error.getCause() : error).toString());
+                return Optional.<Outgoing>empty();
             }
-        }
-        return ack(req, mac, ip, subnet, null, in, "lease until " + lease.ends());
+            pool.release(mac);
+            if (old != null && !old.ip().equals(ip) && old.mac().equals(mac)) {
+                try {
+                    store.removeLease(old.ip());
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("dhcp: could not remove the previous lease {} of {}: {}", old.ip(), mac, e.toString());
+                }
+            }
+            return ack(req, mac, ip, subnet, null, in, "lease until " + lease.ends());
+        }, continuations);
+    }
+
+    private static CompletionStage<Optional<Outgoing>> done(Optional<Outgoing> reply) {
+        return CompletableFuture.completedFuture(reply);
     }
 
     private Optional<Outgoing> ack(DhcpMessage req, MacAddress mac, Ipv4Address ip, Subnet subnet, Reservation res,

@@ -55,21 +55,22 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * MINA's I/O thread decodes the datagram (malformed ones are dropped and counted there, never
- * answered) and hands it to one of two bounded pools: REQUEST, DECLINE and RELEASE, which wait
- * for a durable store write, go to a large pool (its threads mostly sleep in the store's group
- * commit, so the more of them, the larger each fsync batch); DISCOVER and INFORM, which never
- * write, go to a small one, so offers are never queued behind fsyncs. A full queue drops the
- * datagram ({@code dhcp.server.dropped.overload}); the client retransmits.
+ * answered) and hands it to a small bounded worker pool. A REQUEST does not hold its worker while
+ * the lease becomes durable: the store's write future completes the ACK later
+ * ({@link LeaseStore#saveLeaseAsync}), so every ACK pending at a moment shares the next group
+ * commit, and DISCOVERs are never queued behind fsyncs. DECLINE and RELEASE, which wait for a
+ * synchronous store write, have their own small pool. A full queue drops the datagram
+ * ({@code dhcp.server.dropped.overload}); the client retransmits.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #stop()} once (idempotent). Thread-safe.
  */
 public final class DhcpServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DhcpServer.class);
-    /** Threads for messages that write the store; they block on the fsync, more means larger group commits. */
-    static final int DURABLE_WORKERS = 128;
-    /** Threads for DISCOVER/INFORM (CPU only). */
-    static final int FAST_WORKERS = 2;
+    /** Threads for DECLINE/RELEASE, which wait for a synchronous store write. */
+    static final int DURABLE_WORKERS = 4;
+    /** Threads for DISCOVER/REQUEST/INFORM and the ACKs after durable writes (CPU only). */
+    static final int FAST_WORKERS = 4;
     static final int QUEUE = 8192;
     private static final int BOOTPS = 67;
     private static final int PXE_BOOT_SERVER = 4011;
@@ -85,8 +86,16 @@ public final class DhcpServer {
     /** The sending acceptor and address of each binding, by index in {@link #bindings}. */
     private final List<NioDatagramAcceptor> senders = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
+    /**
+     * Sending sessions by (local, destination): MINA's {@code newSession} takes a global lock on
+     * every call, which convoys the workers under load. Entries are re-created when MINA has closed
+     * the session (idle expiry); the map is cleared when it grows past {@link #SESSION_CACHE}.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<List<InetSocketAddress>, IoSession> sessions =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int SESSION_CACHE = 4096;
     private ThreadPoolExecutor durableWorkers;
-    private ThreadPoolExecutor fastWorkers;
+    private volatile ThreadPoolExecutor fastWorkers;
     private ScheduledExecutorService sweeper;
     private boolean started;
     private boolean stopped;
@@ -111,7 +120,8 @@ public final class DhcpServer {
         this.metrics = new DhcpMetrics(registry);
         this.mode = DhcpEngine.Mode.valueOf(config.getMode().toUpperCase(Locale.ROOT));
         this.subnets = Subnet.fromConfig(config.getSubnets());
-        this.engine = new DhcpEngine(mode, subnets, store, rules, resolver, clock, metrics);
+        this.engine = new DhcpEngine(mode, subnets, store, rules, resolver, clock, metrics,
+                task -> fastWorkers.execute(task));
     }
 
     public DhcpMetrics metrics() {
@@ -269,7 +279,7 @@ public final class DhcpServer {
                 return;
             }
             MessageType type = req.type();
-            boolean writes = type == MessageType.REQUEST || type == MessageType.DECLINE || type == MessageType.RELEASE;
+            boolean writes = type == MessageType.DECLINE || type == MessageType.RELEASE;
             try {
                 (writes ? durableWorkers : fastWorkers).execute(() -> process(req, bindingIndex, localPort, remote));
             } catch (RejectedExecutionException e) {
@@ -292,10 +302,15 @@ public final class DhcpServer {
                 return;
             }
             Binding b = bindings.get(index);
-            Optional<Outgoing> out = engine.handle(req, new Ingress(b.address(), localPort, remote));
-            if (out.isPresent()) {
-                send(index, localPort, out.get());
-            }
+            engine.handleAsync(req, new Ingress(b.address(), localPort, remote)).whenComplete((out, error) -> {
+                if (error != null) {
+                    // a continuation refused by a full queue, or a bug: the reply is lost, the client retries
+                    metrics.overloaded.inc();
+                    LOG.debug("dhcp: no reply to {}: {}", req, error.toString());
+                } else if (out.isPresent()) {
+                    send(index, localPort, out.get());
+                }
+            });
         } catch (RuntimeException e) {
             // a bug must not kill the worker or the server; the datagram is lost, the client retries
             LOG.warn("dhcp: error handling {} from {}", req, remote, e);
@@ -342,14 +357,29 @@ public final class DhcpServer {
     private void send(int bindingIndex, int localPort, Outgoing out) {
         Binding b = bindings.get(bindingIndex);
         try {
-            IoSession s = localPort == PXE_BOOT_SERVER ? proxySession(bindingIndex, out.destination())
-                    : senders.get(bindingIndex).newSession(out.destination(),
-                            new InetSocketAddress(b.address().toInetAddress(), BOOTPS));
+            IoSession s = session(bindingIndex, localPort, out.destination());
             s.write(IoBuffer.wrap(DhcpCodec.encode(out.message())));
         } catch (RuntimeException e) {
             metrics.sendErrors.inc();
             LOG.warn("dhcp: cannot send to {} via {}: {}", out.destination(), b.interfaceName(), e.toString());
         }
+    }
+
+    private IoSession session(int bindingIndex, int localPort, InetSocketAddress destination) {
+        InetSocketAddress local = new InetSocketAddress(bindings.get(bindingIndex).address().toInetAddress(),
+                localPort == PXE_BOOT_SERVER ? PXE_BOOT_SERVER : BOOTPS);
+        List<InetSocketAddress> key = List.of(local, destination);
+        IoSession s = sessions.get(key);
+        if (s != null && s.isActive() && !s.isClosing()) {
+            return s;
+        }
+        s = localPort == PXE_BOOT_SERVER ? proxySession(bindingIndex, destination)
+                : senders.get(bindingIndex).newSession(destination, local);
+        if (sessions.size() > SESSION_CACHE) {
+            sessions.clear();
+        }
+        sessions.put(key, s);
+        return s;
     }
 
     /** Replies to port-4011 requests leave from the 4011 socket, to the client's own port. */

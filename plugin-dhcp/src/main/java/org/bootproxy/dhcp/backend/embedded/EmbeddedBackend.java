@@ -305,6 +305,19 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
         awaitIo(durable);
     }
 
+    /** Applies the lease under the lock and returns the journal's group-commit future (no waiting). */
+    @Override
+    public java.util.concurrent.CompletionStage<Void> saveLeaseAsync(Lease lease) {
+        lock.lock();
+        try {
+            return writeIo(new StoreRecord.PutLease(lease));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void removeLease(Ipv4Address ip) throws IOException {
         CompletableFuture<Void> durable;
