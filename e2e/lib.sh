@@ -315,7 +315,7 @@ milestones() {
     IFS='|' read -r name file re <<<"$m"
     if [[ $name == !* ]]; then
       if grep -aqE "$re" "$file" 2>/dev/null; then
-        printf '  %-34s SEEN (must not be): %s\n' "${name#!}" "$(grep -aE "$re" "$file" | head -1 | cut -c1-160)"; ok=0
+        printf '  %-34s SEEN (must not be): %s\n' "${name#!}" "$(grep -aE "$re" "$file" | head -1 | tr -d '\033' | sed 's/\[[0-9;=?]*[a-zA-Z]//g' | cut -c1-160)"; ok=0
       else printf '  %-34s not seen, as required\n' "${name#!}"; fi
     else
       if [ -n "${AT[$name]:-}" ]; then printf '  %-34s %6s s\n' "$name" "${AT[$name]}"

@@ -31,7 +31,7 @@ PROBE=$(in_ns curl -sS --cacert "$W"/tls/ca.pem --tlsv1.2 --tls-max 1.2 --cipher
 case "$PROBE" in
   "1 0 200") e2e_log "HTTPS listener: TLS 1.2 TLS_RSA_WITH_AES_256_GCM_SHA384 accepted; GET reused the HEAD's connection" ;;
   *) e2e_log "HTTPS listener probe (TLS 1.2 TLS_RSA_WITH_AES_256_GCM_SHA384, HEAD then GET on one connection) failed: $PROBE"
-     PROBE_FAILED="HTTPS listener refused TLS 1.2 RSA key exchange or closed after HEAD ($PROBE)" ;;
+     PROBE_FAILED="HTTPS listener refused TLS 1.2 RSA key exchange or closed after HEAD ($(echo $PROBE | tr '\n' ' '))" ;;
 esac
 # shellcheck disable=SC2086
 vm_start https $MAC tap0 $FWCFG
