@@ -11,6 +11,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
@@ -90,21 +91,26 @@ public final class DhcpResource {
 
     @GET
     @Path("/{network}")
-    public Map<String, Object> subnetRecords(@PathParam("network") String network) {
+    public StreamingOutput subnetRecords(@PathParam("network") String network) {
         Subnet subnet = subnet(network);
         var now = clock.instant();
-        List<Map<String, Object>> reservations = new ArrayList<>();
-        for (Reservation r : call(() -> backend.reservations(subnet))) {
-            reservations.add(RecordJson.reservation(r));
-        }
-        List<Map<String, Object>> leases = new ArrayList<>();
-        for (Lease l : call(() -> backend.activeLeases(subnet))) {
-            leases.add(RecordJson.lease(l, now));
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("reservations", reservations);
-        m.put("leases", leases);
-        return m;
+        // read before answering, so a backend failure is still a 503 and not a cut-off 200
+        List<Reservation> reservations = call(() -> backend.reservations(subnet));
+        List<Lease> leases = call(() -> backend.activeLeases(subnet));
+        return RecordJson.stream(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("reservations");
+            for (Reservation r : reservations) {
+                RecordJson.reservation(g, r);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("leases");
+            for (Lease l : leases) {
+                RecordJson.lease(g, l, now);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
     }
 
     @GET
@@ -161,32 +167,42 @@ public final class DhcpResource {
 
     @GET
     @Path("/{network}/mac/{mac}")
-    public Map<String, Object> byMac(@PathParam("network") String network, @PathParam("mac") String macText) {
+    public StreamingOutput byMac(@PathParam("network") String network, @PathParam("mac") String macText) {
         Subnet subnet = subnet(network);
         MacAddress mac = mac(macText);
         Optional<Reservation> r = call(() -> backend.reservationByMac(subnet, mac));
         if (r.isPresent()) {
-            return RecordJson.reservation(r.get());
+            return RecordJson.stream(g -> RecordJson.reservation(g, r.get()));
         }
         Optional<Lease> l = call(() -> backend.activeLeaseByMac(subnet, mac));
         if (l.isPresent()) {
-            return RecordJson.lease(l.get(), clock.instant());
+            var now = clock.instant();
+            return RecordJson.stream(g -> RecordJson.lease(g, l.get(), now));
         }
         throw ApiErrors.notFound("No DHCP record for MAC " + mac + " in " + subnet.network().address());
     }
 
     @GET
     @Path("/{network}/ip/{ip}")
-    public List<Map<String, Object>> byIp(@PathParam("network") String network, @PathParam("ip") String ipText) {
+    public StreamingOutput byIp(@PathParam("network") String network, @PathParam("ip") String ipText) {
         Subnet subnet = subnet(network);
         Ipv4Address ip = ip(ipText, "IP");
-        List<Map<String, Object>> out = new ArrayList<>();
-        call(() -> backend.reservationByIp(subnet, ip)).ifPresent(r -> out.add(RecordJson.reservation(r)));
-        call(() -> backend.activeLeaseByIp(subnet, ip)).ifPresent(l -> out.add(RecordJson.lease(l, clock.instant())));
-        if (out.isEmpty()) {
+        Optional<Reservation> r = call(() -> backend.reservationByIp(subnet, ip));
+        Optional<Lease> l = call(() -> backend.activeLeaseByIp(subnet, ip));
+        if (r.isEmpty() && l.isEmpty()) {
             throw ApiErrors.notFound("No DHCP record for IP " + ip + " in " + subnet.network().address());
         }
-        return out;
+        var now = clock.instant();
+        return RecordJson.stream(g -> {
+            g.writeStartArray();
+            if (r.isPresent()) {
+                RecordJson.reservation(g, r.get());
+            }
+            if (l.isPresent()) {
+                RecordJson.lease(g, l.get(), now);
+            }
+            g.writeEndArray();
+        });
     }
 
     @POST

@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bootproxy.dhcp.backend.AddOutcome;
@@ -68,10 +68,11 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
     /** The records of one subnet; maps are concurrent so readers need no lock. */
     private static final class SubnetState {
         final Map<MacAddress, Reservation> reservationByMac = new ConcurrentHashMap<>();
-        final Map<Ipv4Address, Reservation> reservationByIp = new ConcurrentHashMap<>();
+        /** Sorted, so listings need no sort. */
+        final Map<Ipv4Address, Reservation> reservationByIp = new ConcurrentSkipListMap<>();
         /** related MAC → the MAC of the reservation that lists it. */
         final Map<MacAddress, MacAddress> relatedMacs = new ConcurrentHashMap<>();
-        final Map<Ipv4Address, Lease> leaseByIp = new ConcurrentHashMap<>();
+        final Map<Ipv4Address, Lease> leaseByIp = new ConcurrentSkipListMap<>();
         /** MAC → IP of its most recently saved lease. */
         final Map<MacAddress, Ipv4Address> leaseIpByMac = new ConcurrentHashMap<>();
     }
@@ -125,9 +126,7 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
         if (st == null) {
             return List.of();
         }
-        List<Reservation> out = new ArrayList<>(st.reservationByMac.values());
-        out.sort(Comparator.comparing(Reservation::ip));
-        return out;
+        return new ArrayList<>(st.reservationByIp.values()); // by IP: a sorted map
     }
 
     @Override
@@ -143,8 +142,7 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
                 out.add(l);
             }
         }
-        out.sort(Comparator.comparing(Lease::ip));
-        return out;
+        return out; // by IP: a sorted map
     }
 
     @Override
