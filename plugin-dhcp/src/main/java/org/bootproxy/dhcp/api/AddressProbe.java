@@ -106,7 +106,8 @@ public interface AddressProbe {
         public Tcp {
             ports = List.copyOf(ports);
             if (ports.isEmpty()) {
-                throw new IllegalArgumentException("unused_ip_probe: tcp needs at least one port in unused_ip_probe_ports");
+                throw new IllegalArgumentException(
+                        "unused_ip_probe: tcp needs at least one port in unused_ip_probe_ports");
             }
             for (int p : ports) {
                 if (p < 1 || p > 65535) {

@@ -62,8 +62,8 @@ public final class DhcpResource {
             // upstream drops these (route captures, or keys that would shadow the record's own JSON)
             "subnet", "captures", "splat", "type", "deleteable", "state", "starts", "ends");
     private static final Pattern OPTION_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}(\\[[A-Za-z0-9_-]{1,64}])?");
-    private static final Pattern DNS_NAME = Pattern.compile(
-            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+    private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+    private static final Pattern DNS_NAME = Pattern.compile("(?=.{1,253}$)" + LABEL + "(\\." + LABEL + ")*\\.?");
     /** DHCP option 67 and the {@code file} field carry at most 255 bytes. */
     private static final int MAX_VALUE_BYTES = 255;
     /** Bounds a record's size in the store and in every answer that lists it. */

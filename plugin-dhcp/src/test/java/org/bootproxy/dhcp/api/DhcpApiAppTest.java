@@ -192,7 +192,8 @@ class DhcpApiAppTest {
         assertStatus(r, 200, "");
         String expected = "{\"name\":\"h1.example.com\",\"ip\":\"192.0.2.10\",\"mac\":\"aa:bb:cc:dd:ee:ff\","
                 + "\"subnet\":\"192.0.2.0/255.255.255.128\",\"type\":\"reservation\",\"deleteable\":true,"
-                + "\"hostname\":\"h1.example.com\",\"filename\":\"grub2/grubx64.efi\",\"nextServer\":\"tftp.example.com\"}";
+                + "\"hostname\":\"h1.example.com\",\"filename\":\"grub2/grubx64.efi\","
+                + "\"nextServer\":\"tftp.example.com\"}";
         assertThat(json("/dhcp/" + NET + "/mac/aa:bb:cc:dd:ee:ff").toString()).isEqualTo(expected);
         assertThat(json("/dhcp/" + NET + "/mac/AA:BB:CC:DD:EE:FF").toString()).isEqualTo(expected);
         assertThat(json("/dhcp/" + NET + "/ip/192.0.2.10").toString()).isEqualTo("[" + expected + "]");

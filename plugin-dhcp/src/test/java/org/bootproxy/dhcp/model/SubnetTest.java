@@ -49,7 +49,8 @@ class SubnetTest {
         assertThatThrownBy(() -> Subnet.fromConfig(config(Map.of("network", "192.0.2.0/24", "interface_mtu", 20))))
                 .hasMessageContaining("interface_mtu 20");
         assertThatThrownBy(() -> Subnet.fromConfig(List.of(config(Map.of("network", "192.0.2.0/24")),
-                config(Map.of("network", "192.0.2.128/25"))))).hasMessageContaining("192.0.2.128/25 overlaps 192.0.2.0/24");
+                config(Map.of("network", "192.0.2.128/25")))))
+                .hasMessageContaining("192.0.2.128/25 overlaps 192.0.2.0/24");
     }
 
     @Test
