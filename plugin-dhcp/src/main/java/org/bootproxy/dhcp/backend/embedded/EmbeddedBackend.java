@@ -415,12 +415,25 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
             }
         } else if (record instanceof StoreRecord.PutLease p) {
             Lease l = p.lease();
-            removeLeaseAt(l.ip());
+            for (Map.Entry<Ipv4Network, SubnetState> e : state.entrySet()) {
+                if (e.getKey().contains(l.ip()) && !e.getKey().equals(l.subnet())) {
+                    removeLeaseFrom(e.getValue(), l.ip()); // the subnets were reconfigured
+                }
+            }
             SubnetState st = state.computeIfAbsent(l.subnet(), k -> new SubnetState());
-            st.leaseByIp.put(l.ip(), l);
+            Lease old = st.leaseByIp.put(l.ip(), l);
+            if (old != null && !old.mac().equals(l.mac())) {
+                unindexLeaseMac(st, old);
+            }
+            // a renewal (same IP, same MAC) is the common case and must stay O(log n): no scan
             st.leaseIpByMac.put(l.mac(), l.ip());
         } else {
-            removeLeaseAt(((StoreRecord.DeleteLease) record).ip());
+            Ipv4Address ip = ((StoreRecord.DeleteLease) record).ip();
+            for (Map.Entry<Ipv4Network, SubnetState> e : state.entrySet()) {
+                if (e.getKey().contains(ip)) {
+                    removeLeaseFrom(e.getValue(), ip);
+                }
+            }
         }
     }
 
@@ -434,20 +447,25 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
         }
     }
 
-    private void removeLeaseAt(Ipv4Address ip) {
-        for (SubnetState st : state.values()) {
-            Lease old = st.leaseByIp.remove(ip);
-            if (old != null && st.leaseIpByMac.remove(old.mac(), ip)) {
-                // the MAC may hold another (older) lease: keep it findable by MAC
-                Lease newest = null;
-                for (Lease l : st.leaseByIp.values()) {
-                    if (l.mac().equals(old.mac()) && (newest == null || l.starts().isAfter(newest.starts()))) {
-                        newest = l;
-                    }
+    private static void removeLeaseFrom(SubnetState st, Ipv4Address ip) {
+        Lease old = st.leaseByIp.remove(ip);
+        if (old != null) {
+            unindexLeaseMac(st, old);
+        }
+    }
+
+    /** {@code gone} no longer holds its IP: its MAC now finds its newest other lease, if any. */
+    private static void unindexLeaseMac(SubnetState st, Lease gone) {
+        if (st.leaseIpByMac.remove(gone.mac(), gone.ip())) {
+            // rare (release, decline, an address taken over): a scan of the subnet's leases is fine
+            Lease newest = null;
+            for (Lease l : st.leaseByIp.values()) {
+                if (l.mac().equals(gone.mac()) && (newest == null || l.starts().isAfter(newest.starts()))) {
+                    newest = l;
                 }
-                if (newest != null) {
-                    st.leaseIpByMac.put(newest.mac(), newest.ip());
-                }
+            }
+            if (newest != null) {
+                st.leaseIpByMac.put(newest.mac(), newest.ip());
             }
         }
     }

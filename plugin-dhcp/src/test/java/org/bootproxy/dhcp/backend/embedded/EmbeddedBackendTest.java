@@ -149,6 +149,33 @@ class EmbeddedBackendTest {
     }
 
     @Test
+    void leaseIndexByMac_followsRenewalsTakeoversAndReleases() throws Exception {
+        EmbeddedBackend b = openStore();
+        Lease older = new Lease(NET.address().plus(120), mac(700), NET, NOW.minusSeconds(600), NOW.plusSeconds(60),
+                null);
+        Lease newer = new Lease(NET.address().plus(121), mac(700), NET, NOW.minusSeconds(60), NOW.plusSeconds(600),
+                null);
+        b.saveLease(older);
+        b.saveLease(newer);
+        assertThat(b.leaseByMac(NET, mac(700))).contains(newer);
+        // a renewal of the same address keeps it findable by MAC
+        Lease renewed = new Lease(newer.ip(), newer.mac(), NET, NOW, NOW.plusSeconds(900), "renewed");
+        b.saveLease(renewed);
+        assertThat(b.leaseByMac(NET, mac(700))).contains(renewed);
+        // another client takes .121 over: MAC 700 falls back to its other lease, the newcomer has .121
+        Lease takeover = new Lease(newer.ip(), mac(701), NET, NOW, NOW.plusSeconds(900), null);
+        b.saveLease(takeover);
+        assertThat(b.leaseByMac(NET, mac(700))).contains(older);
+        assertThat(b.leaseByMac(NET, mac(701))).contains(takeover);
+        b.removeLease(older.ip());
+        assertThat(b.leaseByMac(NET, mac(700))).isEmpty();
+        assertThat(b.leaseByIp(older.ip())).isEmpty();
+        EmbeddedBackend again = reopen(b);
+        assertThat(again.leases(NET)).containsExactly(takeover);
+        assertThat(again.leaseByMac(NET, mac(701))).contains(takeover);
+    }
+
+    @Test
     void tornTail_isIgnoredAndCutOff() throws Exception {
         EmbeddedBackend b = openStore();
         b.addReservation(reservation(10, "a"));
