@@ -4,10 +4,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.constraints.NotEmpty;
 import java.nio.file.Path;
 import java.util.List;
+import org.bootproxy.httpboot.api.AccessLog;
 import org.bootproxy.httpboot.api.EfiResource;
 import org.bootproxy.httpboot.api.FileEndpoint;
 import org.bootproxy.httpboot.api.HttpBootMetrics;
 import org.bootproxy.httpboot.api.HttpBootResource;
+import org.bootproxy.httpboot.serve.FileService;
 import org.bootproxy.httpboot.serve.MappedFiles;
 import org.bootproxy.httpboot.serve.RootDir;
 import org.bootproxy.spi.PluginConfig;
@@ -53,8 +55,9 @@ public final class HttpBootConfig extends PluginConfig {
      */
     public RunningHttpBoot build(PluginContext context) {
         RootDir root = new RootDir(Path.of(rootDir));
-        FileEndpoint endpoint = new FileEndpoint(root, new MappedFiles(MAPPED_FILES, MAPPED_BYTES),
-                new HttpBootMetrics(context.metrics(), context.pluginName()));
+        FileService files = new FileService(root, new MappedFiles(MAPPED_FILES, MAPPED_BYTES));
+        AccessLog access = new AccessLog(new HttpBootMetrics(context.metrics(), context.pluginName()));
+        FileEndpoint endpoint = new FileEndpoint(files, access);
         return new RunningHttpBoot(root, context.listeners(),
                 List.of(new HttpBootResource(endpoint), new EfiResource(endpoint)));
     }

@@ -20,7 +20,7 @@ public final class HttpBootMetrics {
         this.errors = registry.meter(MetricRegistry.name(prefix, "errors"));
     }
 
-    void record(int status, long bodyBytes, boolean aborted) {
+    public void record(int status, long bodyBytes, boolean aborted) {
         requests.mark();
         if (bodyBytes > 0) {
             bytes.mark(bodyBytes);

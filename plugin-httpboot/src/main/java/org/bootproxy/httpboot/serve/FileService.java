@@ -1,0 +1,126 @@
+package org.bootproxy.httpboot.serve;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
+import java.time.Instant;
+import java.util.List;
+import org.bootproxy.httpboot.http.ByteRange;
+import org.bootproxy.httpboot.http.ContentTypes;
+import org.bootproxy.httpboot.http.EntityTag;
+import org.bootproxy.httpboot.http.HttpDates;
+import org.bootproxy.httpboot.http.RawPaths;
+import org.bootproxy.spi.files.PathRefusedException;
+import org.bootproxy.spi.files.ServedFile;
+import org.bootproxy.spi.files.ServedRoot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The httpboot answer to a GET or HEAD, whatever HTTP stack carries it: raw path to file (through
+ * {@link RawPaths} and {@link ServedRoot}), conditionals and ranges, and the body as buffers that
+ * never copy a file into the heap beyond {@link #SMALL_FILE} bytes. Thread-safe.
+ */
+public final class FileService {
+
+    /** Files up to this size are read into the heap; larger ones are sent from a shared mapping. */
+    public static final int SMALL_FILE = 64 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileService.class);
+
+    private final RootDir root;
+    private final MappedFiles mapped;
+
+    public FileService(RootDir root, MappedFiles mapped) {
+        this.root = root;
+        this.mapped = mapped;
+    }
+
+    /**
+     * @param mount the route's first segment ({@code httpboot} or {@code EFI})
+     * @param base how many raw segments precede the mount (a servlet context path), usually 0
+     * @param rawPath the request path exactly as on the request line, without the query
+     * @param head whether the method is HEAD
+     */
+    public Answer answer(String mount, int base, String rawPath, boolean head, Conditionals.RequestHeaders headers) {
+        ServedFile file;
+        try {
+            String relative = relativePath(mount, base, rawPath);
+            ServedRoot served = root.served().orElseThrow(() -> new PathRefusedException(
+                    PathRefusedException.Reason.NOT_FOUND, rawPath, "root_dir " + root.configured() + " does not exist"));
+            file = served.open(relative);
+        } catch (PathRefusedException e) {
+            LOG.debug("refused {}: {}", PathRefusedException.printable(rawPath), e.getMessage());
+            return switch (e.reason()) {
+                case NOT_FOUND -> new Answer.Refused(404, "Not found");
+                case DIRECTORY -> new Answer.Refused(403, "Directory listing not allowed");
+                case NOT_REGULAR -> new Answer.Refused(403, "Not a regular file");
+                case INVALID, SYMLINK -> new Answer.Refused(403, "Invalid or empty path");
+            };
+        } catch (AccessDeniedException e) {
+            LOG.warn("cannot read {} under {}: permission denied", PathRefusedException.printable(rawPath),
+                    root.configured());
+            return new Answer.Refused(403, "Permission denied");
+        } catch (IOException e) {
+            LOG.warn("cannot open {} under {}: {}", PathRefusedException.printable(rawPath), root.configured(),
+                    e.toString());
+            return new Answer.Refused(500, "Cannot read file");
+        }
+        EntityTag etag = EntityTag.of(file.fileKey(), file.size(), file.lastModified());
+        Instant modified = file.lastModified().toInstant();
+        Conditionals.Decision decision = Conditionals.decide(head,
+                new Conditionals.Version(etag, modified, file.size()), headers);
+        String lastModified = HttpDates.format(modified);
+        if (decision instanceof Conditionals.Send send) {
+            ByteRange range = send.range();
+            return new Answer.Content(file, range, range == null ? 0 : range.first(),
+                    range == null ? file.size() : range.length(), ContentTypes.forName(file.relativePath()),
+                    etag.toString(), lastModified);
+        }
+        closeQuietly(file);
+        if (decision instanceof Conditionals.RangeNotSatisfiable r) {
+            return new Answer.Unsatisfiable(r.range().contentRange());
+        }
+        return new Answer.NotModified(etag.toString(), lastModified, file.size());
+    }
+
+    /**
+     * The next piece of a body: from {@code done} bytes into the content, at most
+     * {@link MappedFiles#MAX_REGION} long. Small files come from a heap buffer, others from the
+     * shared mapping; callers loop until {@code done == content.length()}.
+     */
+    public ByteBuffer chunk(Answer.Content c, long done) throws IOException {
+        long n = Math.min(c.length() - done, MappedFiles.MAX_REGION);
+        if (c.length() <= SMALL_FILE) {
+            ByteBuffer b = ByteBuffer.allocate((int) n);
+            while (b.hasRemaining()) {
+                if (c.file().channel().read(b, c.offset() + done + b.position()) < 0) {
+                    throw new IOException("file shrank while reading: " + c.file().relativePath());
+                }
+            }
+            return b.flip();
+        }
+        return mapped.region(c.file(), c.offset() + done, n);
+    }
+
+    /**
+     * The decoded path below the root. A request Jetty routed here only after normalizing it
+     * (e.g. {@code /x/../EFI/a}) does not start with the mount in its raw form and is refused.
+     */
+    static String relativePath(String mount, int base, String rawPath) throws PathRefusedException {
+        List<String> raw = RawPaths.rawSegments(rawPath);
+        if (raw.size() <= base || !RawPaths.decodeSegment(raw.get(base), rawPath).equals(mount)) {
+            throw new PathRefusedException(PathRefusedException.Reason.INVALID, rawPath, "not below /" + mount);
+        }
+        return RawPaths.decode(raw.subList(base + 1, raw.size()), rawPath);
+    }
+
+    /** Closes a file, logging (never throwing) a failure. */
+    public static void closeQuietly(AutoCloseable file) {
+        try {
+            file.close();
+        } catch (Exception e) {
+            LOG.debug("closing a served file: {}", e.toString());
+        }
+    }
+}
