@@ -115,6 +115,35 @@ class DhcpLiveTest {
         assertThat(r.get("new_host_name")).isEqualTo("host1.example.com");
     }
 
+    /** Garbage to both server sockets (unicast and broadcast), then a normal exchange still works. */
+    @Test
+    void malformedDatagrams_areDropped_andTheServerKeepsServing() throws Exception {
+        String garbage = """
+                import os, random, socket
+                random.seed(7)
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+                good = bytes([1, 1, 6, 0]) + os.urandom(232) + bytes([99, 130, 83, 99]) + bytes([53, 1, 1, 255])
+                for i in range(400):
+                    p = bytearray(good[:random.randrange(0, len(good) + 1)])
+                    for _ in range(random.randrange(0, 6)):
+                        if p:
+                            p[random.randrange(len(p))] = random.randrange(256)
+                    if i % 3 == 0:
+                        p = bytearray(good[:240]) + bytes([60, 200, 1, 2])   # option runs past the end
+                    for dest in (("192.0.2.1", 67), ("192.0.2.255", 67)):
+                        s.sendto(bytes(p), dest)
+                print("sent")
+                """;
+        NetNs.Shell.Result r = srv.run(30, "python3", "-c", garbage);
+        assertThat(r.output()).contains("sent");
+        Dhclient.Result after = dhclient("52:54:00:00:10:06",
+                "send vendor-class-identifier \"PXEClient:Arch:00000:UNDI:002001\";");
+        assertThat(after.get("new_filename")).isEqualTo("pxelinux.0");
+        assertThat(server.log()).contains("dhcp: dropped a malformed packet", "option 60 at offset 240 of length 200")
+                .doesNotContain("Exception").doesNotContain("ERROR");
+    }
+
     @Test
     void plainClient_getsAnAddressWithoutBootFile_andKeepsItOnTheNextExchange() throws Exception {
         Dhclient.Result first = dhclient("52:54:00:00:10:05");

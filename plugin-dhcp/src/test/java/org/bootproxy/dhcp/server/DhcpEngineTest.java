@@ -259,6 +259,43 @@ class DhcpEngineTest {
     }
 
     @Test
+    void ack_waitsForTheDurableWrite_andAFailedWriteGetsNoAck() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> disk = new java.util.concurrent.CompletableFuture<>();
+        FakeLeaseStore slow = new FakeLeaseStore() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> saveLeaseAsync(org.bootproxy.dhcp.model.Lease lease) {
+                leases.put(lease.ip(), lease);
+                return disk;
+            }
+        };
+        DhcpEngine e = new DhcpEngine(DhcpEngine.Mode.SERVER, List.of(SUBNET), slow,
+                BootRules.from(null, new Listeners(8000, null, "*", true, false)), new NextServerResolver(clock), clock,
+                new DhcpMetrics(registry));
+        wire(e.handle(discover(MAC, null, null), IN));
+        java.util.concurrent.CompletableFuture<Optional<Outgoing>> ack =
+                e.handleAsync(select(MAC, ip("192.0.2.100")), IN).toCompletableFuture();
+        assertThat(ack).isNotDone();
+        disk.complete(null);
+        assertThat(ack.get().orElseThrow().message().type()).isEqualTo(MessageType.ACK);
+
+        java.util.concurrent.CompletableFuture<Void> broken = new java.util.concurrent.CompletableFuture<>();
+        FakeLeaseStore failing = new FakeLeaseStore() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> saveLeaseAsync(org.bootproxy.dhcp.model.Lease lease) {
+                return broken;
+            }
+        };
+        DhcpEngine f = new DhcpEngine(DhcpEngine.Mode.SERVER, List.of(SUBNET), failing,
+                BootRules.from(null, new Listeners(8000, null, "*", true, false)), new NextServerResolver(clock), clock,
+                new DhcpMetrics(registry));
+        java.util.concurrent.CompletableFuture<Optional<Outgoing>> none =
+                f.handleAsync(select(MAC, ip("192.0.2.100")), IN).toCompletableFuture();
+        broken.completeExceptionally(new java.io.IOException("journal failed (test)"));
+        assertThat(none.get()).isEmpty();
+        assertThat(registry.counter("dhcp.server.store_errors").getCount()).isEqualTo(1);
+    }
+
+    @Test
     void ignoresReplies_bootp_andUnknownSubnets() {
         DhcpMessage d = discover(MAC, null, null);
         DhcpMessage reply = d.reply(ip("192.0.2.5"), SERVER, "", DhcpOptions.builder().messageType(MessageType.OFFER).build());

@@ -16,7 +16,7 @@ import org.bootproxy.spi.net.Ipv4Network;
 import org.bootproxy.spi.net.MacAddress;
 
 /** An in-memory {@link LeaseStore} for tests; records every write and can be told to fail them. */
-public final class FakeLeaseStore implements LeaseStore {
+public class FakeLeaseStore implements LeaseStore {
 
     final Map<Ipv4Address, Reservation> reservations = new ConcurrentHashMap<>();
     final Map<Ipv4Address, Lease> leases = new ConcurrentHashMap<>();

@@ -37,6 +37,9 @@ public final class LiveServerMain {
     public static void main(String[] args) throws Exception {
         ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.valueOf(System.getProperty("bootproxy.log", "INFO")));
+        // the server's per-packet lines (drops, offers) at DEBUG, so live tests can see them
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.bootproxy.dhcp.server"))
+                .setLevel(Level.valueOf(System.getProperty("bootproxy.dhcp.log", "DEBUG")));
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
         DhcpConfig config = yaml.readValue(Path.of(args[0]).toFile(), DhcpConfig.class);
         List<Subnet> subnets = Subnet.fromConfig(config.getSubnets());
