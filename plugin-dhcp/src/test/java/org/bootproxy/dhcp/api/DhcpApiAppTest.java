@@ -162,6 +162,8 @@ class DhcpApiAppTest {
                 + "\"range\":[\"192.0.2.100\",\"192.0.2.120\"],\"domain_name\":\"example.com\","
                 + "\"ntp_servers\":[\"192.0.2.3\"],\"interface_mtu\":1500}},"
                 + "{\"network\":\"192.0.2.128\",\"netmask\":\"255.255.255.192\",\"options\":{}}]");
+        // Foreman's REST client asks for the list as "/dhcp/" (the resource URL joined with "")
+        assertThat(json("/dhcp/")).isEqualTo(json("/dhcp"));
     }
 
     @Test
