@@ -9,13 +9,14 @@
 # and the core's runnable jar (proxy-core/target/bootproxy.jar: mvn -B -q -DskipTests package).
 # Two namespaces joined by a veth pair, 198.18.0.0/15 (RFC 2544): the server on 198.18.0.1,
 # perfdhcp on 198.18.0.2 acting as a relay (giaddr) as it always does; pool 198.18.1.0 -
-# 198.19.255.254 (130,815 addresses), 100,000 simulated clients. Each server gets a 5 s warm-up
-# at 2,000/s, then one run per rate; "20000" is above both servers' capacity: its achieved rate
+# 198.19.255.254 (130,815 addresses), 100,000 simulated clients. Each server gets a warm-up at
+# 2,000/s ($WARMUP s, default 15), then one run per rate; "20000" is above both servers' capacity: its achieved rate
 # is the saturation throughput. Afterwards bench/dhcp-api.sh (API latency) runs if present
 # (skip with DHCP_API=0).
 set -uo pipefail
 
 SECS=${1:-15}
+WARMUP=${WARMUP:-15}
 RATES=${2:-"2000 5000 20000"}
 CLIENTS=100000
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,7 +76,7 @@ perf() {
 
 run_server() {
     local name=$1
-    perf "$name" 2000 5 >/dev/null # warm-up (JIT; Kea's first leases)
+    perf "$name" 2000 "$WARMUP" >/dev/null # warm-up (the JVM's JIT; Kea's first leases)
     for rate in $RATES; do
         read -r achieved drops sent acks < <(perf "$name" "$rate" "$SECS")
         printf "%-10s %8s %14s %10s %10s %8s%%\n" "$name" "$rate" "$achieved" "$sent" "$acks" "$drops"

@@ -26,6 +26,8 @@ public final class OptionCode {
     public static final int TFTP_SERVER_NAME = 66;
     public static final int BOOTFILE_NAME = 67;
     public static final int USER_CLASS = 77;
+    /** Relay agent information (RFC 3046): echoed unchanged, as the last option, in replies. */
+    public static final int RELAY_AGENT_INFO = 82;
     public static final int CLIENT_ARCH = 93;
     public static final int CLIENT_NDI = 94;
     public static final int CLIENT_UUID = 97;

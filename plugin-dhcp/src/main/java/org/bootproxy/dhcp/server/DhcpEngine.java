@@ -308,9 +308,11 @@ public final class DhcpEngine {
     private Optional<Outgoing> nak(DhcpMessage req, MacAddress mac, Ingress in, String why) {
         metrics.naks.mark();
         LOG.info("dhcp: DHCPNAK to {}: {}", mac, why);
-        DhcpOptions o = DhcpOptions.builder().messageType(MessageType.NAK)
+        DhcpOptions.Builder nb = DhcpOptions.builder().messageType(MessageType.NAK)
                 .putAddress(OptionCode.SERVER_ID, in.serverIp())
-                .putString(OptionCode.MESSAGE, why).build();
+                .putString(OptionCode.MESSAGE, why);
+        echoRelayAgent(req, nb);
+        DhcpOptions o = nb.build();
         // RFC 2131 4.3.2: a NAK through a relay has the broadcast bit set
         int flags = isZero(req.giaddr()) ? req.flags() : req.flags() | DhcpMessage.FLAG_BROADCAST;
         DhcpMessage m = new DhcpMessage(DhcpMessage.BOOTREPLY, req.htype(), req.hlen(), 0, req.xid(), 0, flags,
@@ -405,9 +407,15 @@ public final class DhcpEngine {
         }
         ClientInfo client = ClientInfo.of(req);
         Boot boot = boot(req, client, res, in, o);
+        echoRelayAgent(req, o);
         Ipv4Address ciaddr = type == MessageType.ACK ? req.ciaddr() : DhcpMessage.ZERO;
         return new DhcpMessage(DhcpMessage.BOOTREPLY, req.htype(), req.hlen(), 0, req.xid(), 0, req.flags(), ciaddr,
                 yiaddr, boot.siaddr, req.giaddr(), req.chaddr(), "", boot.file, o.build());
+    }
+
+    /** RFC 3046 section 2.2: a reply to a relayed request echoes option 82, last. */
+    private static void echoRelayAgent(DhcpMessage req, DhcpOptions.Builder o) {
+        req.options().raw(OptionCode.RELAY_AGENT_INFO).ifPresent(v -> o.put(OptionCode.RELAY_AGENT_INFO, v));
     }
 
     private record Boot(Ipv4Address siaddr, String file) {
@@ -477,6 +485,7 @@ public final class DhcpEngine {
         }
         req.options().raw(OptionCode.CLIENT_UUID).ifPresent(uuid -> o.put(OptionCode.CLIENT_UUID, uuid));
         o.putString(OptionCode.BOOTFILE_NAME, a.filename());
+        echoRelayAgent(req, o);
         Ipv4Address siaddr = resolver.resolve(a.nextServer()).orElse(DhcpMessage.ZERO);
         String file = a.filename().length() <= 127 ? a.filename() : "";
         DhcpMessage reply = new DhcpMessage(DhcpMessage.BOOTREPLY, req.htype(), req.hlen(), 0, req.xid(), 0,

@@ -231,12 +231,18 @@ class DhcpEngineTest {
         engine = new DhcpEngine(DhcpEngine.Mode.SERVER, List.of(SUBNET, farSubnet), store,
                 BootRules.from(null, new Listeners(8000, null, "*", true, false)), new NextServerResolver(clock), clock,
                 new DhcpMetrics(registry));
-        DhcpMessage relayed = request(MAC, MessageType.DISCOVER, DhcpMessage.ZERO, ip("198.51.100.1"), null);
+        DhcpMessage relayed = request(MAC, MessageType.DISCOVER, DhcpMessage.ZERO, ip("198.51.100.1"),
+                DhcpOptions.builder().put(OptionCode.RELAY_AGENT_INFO, new byte[] {1, 3, 'e', 't', '0'}));
         Outgoing o = wire(engine.handle(relayed, new Ingress(SERVER, 67, new InetSocketAddress("198.51.100.1", 67))));
         assertThat(o.message().yiaddr()).isEqualTo(ip("198.51.100.10"));
         assertThat(o.message().giaddr()).isEqualTo(ip("198.51.100.1"));
         assertThat(o.destination()).isEqualTo(new InetSocketAddress("198.51.100.1", 67));
         assertThat(o.message().options().addresses(OptionCode.ROUTERS)).containsExactly(ip("198.51.100.1"));
+        // RFC 3046: option 82 echoed, last
+        List<Integer> codes = o.message().options().codes();
+        assertThat(codes.get(codes.size() - 1)).isEqualTo(OptionCode.RELAY_AGENT_INFO);
+        assertThat(o.message().options().raw(OptionCode.RELAY_AGENT_INFO)).hasValueSatisfying(
+                v -> assertThat(v).containsExactly(1, 3, 'e', 't', '0'));
     }
 
     @Test
