@@ -9,6 +9,7 @@ import org.bootproxy.httpboot.api.EfiResource;
 import org.bootproxy.httpboot.api.FileEndpoint;
 import org.bootproxy.httpboot.api.HttpBootMetrics;
 import org.bootproxy.httpboot.api.HttpBootResource;
+import org.bootproxy.httpboot.jetty.HttpBootHandler;
 import org.bootproxy.httpboot.serve.FileService;
 import org.bootproxy.httpboot.serve.MappedFiles;
 import org.bootproxy.httpboot.serve.RootDir;
@@ -58,7 +59,9 @@ public final class HttpBootConfig extends PluginConfig {
         FileService files = new FileService(root, new MappedFiles(MAPPED_FILES, MAPPED_BYTES));
         AccessLog access = new AccessLog(new HttpBootMetrics(context.metrics(), context.pluginName()));
         FileEndpoint endpoint = new FileEndpoint(files, access);
+        HttpBootHandler fastPath = new HttpBootHandler(files, access, context.listeners().onHttp(),
+                context.listeners().onHttps());
         return new RunningHttpBoot(root, context.listeners(),
-                List.of(new HttpBootResource(endpoint), new EfiResource(endpoint)));
+                List.of(new HttpBootResource(endpoint), new EfiResource(endpoint)), fastPath);
     }
 }
