@@ -9,7 +9,7 @@
 #      every VM must reach the marker; time of the slowest and the median.
 #
 # usage: sudo bench/boot.sh [modes|storm|all]      (default all)
-# env:   RUNS=3 VMS=8 BOOTPROXY_JAR BOOTPROXY_MODULES (see e2e/lib.sh)
+# env:   RUNS=3 VMS=8 SETTLE=3 (s between bootproxy's start and QEMU's) BOOTPROXY_JAR BOOTPROXY_MODULES
 # Prints a Markdown section for BENCHMARKS.md. Both sides get the same client side (OVMF
 # 2022.11, TCG, 512 MiB, 1 vCPU, RA on the link); the JVM's start-up is before QEMU starts and
 # not counted. TCG makes firmware time dominate: the server's share of a boot is small, and the
@@ -28,8 +28,14 @@ median() { sort -n | awk '{a[NR]=$1} END{if(NR==0){print "n/a"} else if(NR%2){pr
 # one bootproxy run: the scenario's "serial-marker-fetched" time (seconds after QEMU start)
 bp_run() {
   local scen=$1 log=$OUT/bp-$1-$2.log
-  E2E_TIMEOUT=200 "$REPO"/e2e/scenarios/$scen.sh > "$log" 2>&1 || { echo "FAIL"; return; }
+  E2E_SETTLE=${SETTLE:-3} E2E_TIMEOUT=200 "$REPO"/e2e/scenarios/$scen.sh > "$log" 2>&1 || { echo "FAIL"; return; }
   awk '/serial-marker-fetched/{print $2}' "$log"
+}
+# the same run's share after the firmware started its network boot (">>Start ... over IPv4"):
+# what the server can influence; the firmware's own start before it depends on the CPU only
+bp_net() {
+  awk '/serial-firmware-starts-netboot/{s=$2} /serial-marker-fetched/{m=$2} END{if (s!="" && m!="") printf "%.1f\n", m-s}' \
+    "$OUT/bp-$1-$2.log"
 }
 # one reference run: its "serial-marker" time
 ref_run() {
@@ -41,23 +47,23 @@ ref_run() {
 modes() {
   echo "### Time from QEMU start to the marker, $RUNS runs each (seconds)"
   echo
-  echo "| mode | bootproxy runs | bootproxy median | reference runs | reference median | ratio bootproxy/reference |"
-  echo "|---|---|---|---|---|---|"
+  echo "| mode | bootproxy runs | bootproxy median | reference runs | reference median | ratio bootproxy/reference | bootproxy, netboot start to marker (median) |"
+  echo "|---|---|---|---|---|---|---|"
   local mode scen i b r bs rs
   for mode in http https pxe; do
     case $mode in http) scen=http4 ;; *) scen=$mode ;; esac
-    bs=(); rs=()
+    bs=(); rs=(); ns=()
     for i in $(seq "$RUNS"); do
       # alternate, so a change in the machine's load hits both sides alike
       r=$(ref_run $mode $i); rs+=("$r")
-      b=$(bp_run $scen $i); bs+=("$b")
+      b=$(bp_run $scen $i); bs+=("$b"); ns+=("$(bp_net $scen $i)")
       echo "  $mode run $i: bootproxy $b s, reference $r s" >&2
     done
     local bm rm ratio
     bm=$(printf '%s\n' "${bs[@]}" | grep -v FAIL | median)
     rm=$(printf '%s\n' "${rs[@]}" | grep -v FAIL | median)
     ratio=$(awk -v a="$bm" -v b="$rm" 'BEGIN{ if (a+0>0 && b+0>0) printf "%.2f", a/b; else print "n/a" }')
-    echo "| $mode | ${bs[*]} | $bm | ${rs[*]} | $rm | $ratio |"
+    echo "| $mode | ${bs[*]} | $bm | ${rs[*]} | $rm | $ratio | $(printf '%s\n' "${ns[@]}" | grep . | median) |"
   done
   echo
 }

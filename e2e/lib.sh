@@ -268,6 +268,8 @@ vm_start() {
   esac
   cp $OVMF_VARS "$W/vars-$tap.fd"
   : > "$W/serial-$tap.log"
+  # E2E_SETTLE: seconds to let the JVM finish starting (JIT) before QEMU competes for the CPU (bench)
+  [ -n "${E2E_SETTLE:-}" ] && sleep "$E2E_SETTLE"
   T0=$(date +%s.%N)
   # romfile= is essential: without it QEMU's own iPXE option ROM boots instead of the firmware's
   # PXE/HTTP client, and a test passes without testing anything
