@@ -21,7 +21,14 @@ import org.bootproxy.spi.net.MacAddress;
  */
 final class IscExport {
 
+    private static final String VC = opt("vendor-class-identifier");
+
     private IscExport() {
+    }
+
+    /** An option's data, or empty data when the client did not send it (never "unknown"). */
+    private static String opt(String name) {
+        return "pick-first-value(option " + name + ", \"\")";
     }
 
     static String render(ExportModel m) {
@@ -33,13 +40,15 @@ final class IscExport {
                 .append("option space ipxe;\n")
                 .append("option ipxe-encap-opts code 175 = encapsulate ipxe;\n")
                 .append("option ipxe.no-pxedhcp code 176 = unsigned integer 8;\n\n");
-        String ipxe = "exists user-class and option user-class = \"iPXE\"";
+        // dhcpd's logic has three values: a test of an absent option is "unknown", and "not unknown"
+        // never matches, so every option is read through pick-first-value(..., "")
+        String ipxe = "(" + opt("user-class") + " = \"iPXE\" or exists ipxe-encap-opts)";
         klass(o, m, ClientKind.IPXE, "bootproxy-ipxe", ipxe, List.of("option ipxe.no-pxedhcp 1;"));
         klass(o, m, ClientKind.HTTP_CLIENT, "bootproxy-httpclients",
-                "substring(option vendor-class-identifier, 0, 10) = \"HTTPClient\" and not (" + ipxe + ")",
+                "substring(" + VC + ", 0, 10) = \"HTTPClient\" and not " + ipxe,
                 List.of("option vendor-class-identifier \"HTTPClient\";"));
         klass(o, m, ClientKind.PXE_CLIENT, "bootproxy-pxeclients",
-                "substring(option vendor-class-identifier, 0, 9) = \"PXEClient\" and not (" + ipxe + ")", List.of());
+                "substring(" + VC + ", 0, 9) = \"PXEClient\" and not " + ipxe, List.of());
         for (Subnet s : m.subnets()) {
             o.append("subnet ").append(s.network().address()).append(" netmask ").append(s.network().netmask())
                     .append(" {\n");
@@ -123,10 +132,10 @@ final class IscExport {
         if (!r.arches().isEmpty()) {
             List<String> alts = new ArrayList<>();
             for (int a : r.arches().stream().sorted().toList()) {
-                alts.add("option bootproxy-arch = " + Text.hex16(a));
+                alts.add(opt("bootproxy-arch") + " = " + Text.hex16(a));
                 if (kind != ClientKind.IPXE) {
                     // clients that send no option 93 carry the arch in option 60 only
-                    alts.add("substring(option vendor-class-identifier, " + Text.archOffset(kind) + ", 5) = \""
+                    alts.add("substring(" + VC + ", " + Text.archOffset(kind) + ", 5) = \""
                             + Text.arch5(a) + "\"");
                 }
             }
@@ -136,7 +145,7 @@ final class IscExport {
             parts.add("hardware = 01:" + r.mac().join(":", false));
         }
         if (r.vendorClassPrefix() != null) {
-            parts.add("substring(option vendor-class-identifier, 0, " + r.vendorClassPrefix().length() + ") = "
+            parts.add("substring(" + VC + ", 0, " + r.vendorClassPrefix().length() + ") = "
                     + quote(r.vendorClassPrefix()));
         }
         return String.join(" and ", parts);

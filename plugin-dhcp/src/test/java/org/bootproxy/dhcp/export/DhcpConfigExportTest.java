@@ -97,7 +97,7 @@ class DhcpConfigExportTest {
         assertThat(text).contains("class \"bootproxy-httpclients\"", "option vendor-class-identifier \"HTTPClient\";",
                 "class \"bootproxy-pxeclients\"", "class \"bootproxy-ipxe\"", "option ipxe.no-pxedhcp 1;",
                 "filename \"pxelinux.0\";", "filename \"https://192.0.2.1:8443/httpboot/grub2/shimx64.efi\";",
-                "hardware = 01:b8:27:eb:00:00:01", "fixed-address 192.0.2.10;", "hardware ethernet aa:bb:cc:dd:ee:01;",
+                "hardware = 01:b8:27:eb:00:00:01", "pick-first-value(option user-class, \"\") = \"iPXE\"", "fixed-address 192.0.2.10;", "hardware ethernet aa:bb:cc:dd:ee:01;",
                 "range 192.0.2.100 192.0.2.150;", "subnet 198.51.100.0 netmask 255.255.255.0");
         Path f = write("dhcpd.conf", text);
         assertDaemonAccepts(NetNs.Shell.run(30, "dhcpd", "-t", "-cf", f.toString()), text);
