@@ -30,10 +30,16 @@ public final class RunningHttpBoot implements RunningPlugin {
      * The same service as a Jetty core handler, for a core that places plugin handlers in front
      * of its servlet context (about 4x less CPU per small request than the JAX-RS resources; see
      * BENCHMARKS.md). It declines everything but GET/HEAD of /httpboot and /EFI on the listeners
-     * httpboot is enabled on. Not used by the core yet: there is no SPI hook for it.
+     * httpboot is enabled on.
      */
     public HttpBootHandler fastPathHandler() {
         return fastPath;
+    }
+
+    /** GET and HEAD go through the fast path; the JAX-RS resources remain for anything it declines. */
+    @Override
+    public List<org.eclipse.jetty.server.Handler> handlers() {
+        return List.of(fastPath);
     }
 
     @Override

@@ -126,6 +126,8 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
             }
         });
 
+        // with the connectors' URI compliance: '//' reaches the resources, which collapse it
+        env.getApplicationContext().getServletHandler().setDecodeAmbiguousURIs(true);
         env.servlets().addFilter("request-id", new RequestIdFilter())
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
 
@@ -142,6 +144,7 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
         PluginStarter starter = new PluginStarter(version(), config.getHttpPort(), config.getHttpsPort(),
                 config.getBindHost(), bound::http, bound::https, env.metrics(), env.getObjectMapper(),
                 env.getValidator());
+        PluginHandlers pluginHandlers = new PluginHandlers();
         runtime = starter.startAll(plugins, config.getPlugins(), new PluginStarter.Mounter() {
             @Override
             public void mountResource(Object resource, Enablement listeners, boolean isProtected) {
@@ -153,7 +156,15 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
             public void healthCheck(String name, HealthCheck check) {
                 env.healthChecks().register(name, check);
             }
+
+            @Override
+            public void handler(org.eclipse.jetty.server.Handler handler) {
+                pluginHandlers.add(handler);
+            }
         });
+        if (!pluginHandlers.isEmpty()) {
+            env.getApplicationContext().insertHandler(pluginHandlers);
+        }
         PluginRuntime rt = runtime;
 
         boolean http = config.getHttpPort() != null;

@@ -40,6 +40,19 @@ public interface RunningPlugin {
         return Set.of();
     }
 
+    /**
+     * Jetty core handlers the core places in front of the application's servlet context, for a
+     * plugin whose hot path cannot afford the servlet and Jersey layers (httpboot's file
+     * serving). A handler must decline ({@code handle} returns false) every request it does not
+     * serve — other paths, methods, and listeners the plugin is not enabled on — so the core's
+     * routing, authorization and error texts stay in charge of everything else. Handlers see no
+     * servlet filters (no request-id MDC) and must do their own access logging. The core starts
+     * and stops them with the server.
+     */
+    default List<org.eclipse.jetty.server.Handler> handlers() {
+        return List.of();
+    }
+
     /** Health checks, registered as {@code <plugin>.<key>} on the admin port. */
     default Map<String, HealthCheck> healthChecks() {
         return Map.of();

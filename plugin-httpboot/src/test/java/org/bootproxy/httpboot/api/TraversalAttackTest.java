@@ -11,7 +11,6 @@ import org.bootproxy.httpboot.Attacks;
 import org.bootproxy.httpboot.RawHttp;
 import org.bootproxy.httpboot.TestTree;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,7 +70,6 @@ class TraversalAttackTest {
      * handler's {@code decodeAmbiguousURIs}. httpboot itself collapses empty segments of the raw
      * path (see RawPathsTest).
      */
-    @Disabled("waits for the core listeners to accept empty path segments (reported to the lead)")
     @ParameterizedTest
     @ValueSource(strings = {"/httpboot//grub2//grub.cfg", "/httpboot/grub2//grub.cfg", "/EFI//grub2/grub.cfg"})
     void doubleSlashes_collapse(String target) throws Exception {

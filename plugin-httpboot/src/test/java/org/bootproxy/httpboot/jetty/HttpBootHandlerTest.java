@@ -175,6 +175,11 @@ class HttpBootHandlerTest {
 
         RawHttp.get(port, "/httpboot/grub2/grub.cfg");
 
+        // recorded when the last write completes, just after the client has the body
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (METRICS.meter("httpboot.bytes").getCount() < before + 14 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(METRICS.meter("httpboot.bytes").getCount()).isEqualTo(before + 14);
     }
 }

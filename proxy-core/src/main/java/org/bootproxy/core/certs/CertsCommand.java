@@ -81,6 +81,9 @@ public final class CertsCommand extends Command {
                 .help("server certificate validity in days (default 825)");
         p.addArgument("--ca-days").dest("ca_days").type(Integer.class).setDefault(3650)
                 .help("CA validity in days (default 3650)");
+        p.addArgument("--client").dest("client")
+                .help("also issue a client certificate with this CN (e.g. Foreman's host name), signed by the CA, "
+                        + "at client-<CN>.pem / client-<CN>-key.pem next to the server certificate");
         p.addArgument("--owner-guid").dest("owner").help("SignatureOwner GUID of the EFI signature list (default: random)");
         p.addArgument("--new-ca").dest("new_ca").action(Arguments.storeTrue())
                 .help("make a new CA even when one exists (needs --force to replace it)");
@@ -118,7 +121,7 @@ public final class CertsCommand extends Command {
      */
     public record Options(Path cert, Path key, Path ca, Path caKey, Path esl, List<String> names,
                           List<InetAddress> addresses, String caName, int keySize, int days, int caDays,
-                          UUID owner, boolean newCa, boolean force) {
+                          UUID owner, boolean newCa, boolean force, String client) {
         public Options {
             Objects.requireNonNull(cert, "cert");
             Objects.requireNonNull(key, "key");
@@ -130,6 +133,9 @@ public final class CertsCommand extends Command {
             addresses = List.copyOf(addresses);
             if (names.isEmpty() && addresses.isEmpty()) {
                 throw new IllegalArgumentException("the server certificate needs a --name or an --ip");
+            }
+            if (client != null && !client.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,252}")) {
+                throw new IllegalArgumentException("--client " + client + " is not a host name");
             }
             if (days < 1 || caDays < 1) {
                 throw new IllegalArgumentException("validity must be at least one day, got " + Math.min(days, caDays));
@@ -165,7 +171,8 @@ public final class CertsCommand extends Command {
         String caName = ns.getString("ca_name") != null ? ns.getString("ca_name") : "bootproxy CA " + hostName();
         try {
             return new Options(cert, key, ca, caKey, esl, names, addresses, caName, ns.getInt("key_size"),
-                    ns.getInt("days"), ns.getInt("ca_days"), owner, ns.getBoolean("new_ca"), ns.getBoolean("force"));
+                    ns.getInt("days"), ns.getInt("ca_days"), owner, ns.getBoolean("new_ca"), ns.getBoolean("force"),
+                    ns.getString("client"));
         } catch (IllegalArgumentException e) {
             throw new CertsException(e.getMessage());
         }
@@ -192,7 +199,12 @@ public final class CertsCommand extends Command {
                     : o.caKey() + " exists but its CA certificate " + o.ca() + " does not")
                     + "; use --new-ca --force to replace the CA");
         }
+        Path clientCert = o.client() == null ? null : o.cert().resolveSibling("client-" + o.client() + ".pem");
+        Path clientKey = o.client() == null ? null : o.cert().resolveSibling("client-" + o.client() + "-key.pem");
         List<Path> written = new ArrayList<>(List.of(o.cert(), o.key(), o.esl()));
+        if (clientCert != null) {
+            written.addAll(List.of(clientCert, clientKey));
+        }
         if (!reuseCa) {
             written.addAll(List.of(o.ca(), o.caKey()));
         }
@@ -221,6 +233,12 @@ public final class CertsCommand extends Command {
         KeyPair serverKeys = Pki.rsaKeyPair(o.keySize());
         Pki.Issued server = Pki.issue(ca, subject, serverKeys.getPublic(), serverKeys.getPrivate(),
                 Pki.Purpose.SERVER, Duration.ofDays(o.days()));
+        Pki.Issued client = null;
+        if (o.client() != null) {
+            KeyPair clientKeys = Pki.rsaKeyPair(o.keySize());
+            client = Pki.issue(ca, new Pki.Subject(o.client(), List.of(o.client()), List.of()), clientKeys.getPublic(),
+                    clientKeys.getPrivate(), Pki.Purpose.CLIENT, Duration.ofDays(o.days()));
+        }
         byte[] esl;
         try {
             esl = EfiSignatureList.of(o.owner(), List.of(ca.certificate()));
@@ -236,20 +254,29 @@ public final class CertsCommand extends Command {
             writeKey(o.key(), server.privateKey());
             AtomicFiles.write(o.cert(), ascii(Pki.pem(server.certificate())), PUBLIC);
             AtomicFiles.write(o.esl(), esl, PUBLIC);
+            if (client != null) {
+                writeKey(clientKey, client.privateKey());
+                AtomicFiles.write(clientCert, ascii(Pki.pem(client.certificate())), PUBLIC);
+            }
         } catch (IOException e) {
             throw new CertsException("cannot write: " + e.getMessage(), e);
         }
 
-        out.println((reuseCa ? "kept CA          " : "wrote CA         ") + o.ca() + "  ("
+        String line = "%-21s %s%n";
+        out.printf(line, reuseCa ? "kept CA" : "wrote CA", o.ca() + "  ("
                 + ca.certificate().getSubjectX500Principal().getName() + ", SHA-256 " + fingerprint(ca.certificate()) + ")");
         if (!reuseCa) {
-            out.println("wrote CA key     " + o.caKey() + "  (mode 0600; keep it offline if you can)");
+            out.printf(line, "wrote CA key", o.caKey() + "  (mode 0600; keep it offline if you can)");
         }
-        out.println("wrote server cert " + o.cert() + "  (CN=" + subject.commonName() + ", DNS " + subject.dnsNames()
+        out.printf(line, "wrote server cert", o.cert() + "  (CN=" + subject.commonName() + ", DNS " + subject.dnsNames()
                 + ", IP " + subject.addresses().stream().map(InetAddress::getHostAddress).toList() + ")");
-        out.println("wrote server key " + o.key() + "  (mode 0600)");
-        out.println("wrote EFI signature list " + o.esl() + "  (EFI_CERT_X509_GUID, owner " + o.owner() + ")");
-        out.println("enrol " + o.esl() + " in the firmware's TLS CA list (HTTPS boot); for QEMU/OVMF:");
+        out.printf(line, "wrote server key", o.key() + "  (mode 0600)");
+        out.printf(line, "wrote EFI sig. list", o.esl() + "  (EFI_CERT_X509_GUID, SignatureOwner " + o.owner() + ")");
+        if (client != null) {
+            out.printf(line, "wrote client cert", clientCert + "  (CN=" + o.client() + ", clientAuth; key " + clientKey
+                    + ", mode 0600): for the orchestrator's calls to the protected API over HTTPS");
+        }
+        out.println("Enrol " + o.esl().getFileName() + " as the firmware's HTTPS boot CA (setup menu, or for QEMU/OVMF):");
         out.println("  -fw_cfg name=" + FW_CFG_NAME + ",file=" + o.esl().toAbsolutePath());
     }
 

@@ -6,6 +6,8 @@ import io.dropwizard.jetty.ConnectorFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.eclipse.jetty.http.UriCompliance;
 import org.bootproxy.core.BootproxyConfiguration;
 
 /**
@@ -25,6 +27,14 @@ public final class Listeners {
         }
     }
 
+    /**
+     * Jetty's default URI compliance, except that an empty segment ({@code //}) is allowed: API.md
+     * wants {@code //} treated as {@code /} in boot paths (httpboot collapses it through the
+     * shared path policy). Every other ambiguity ({@code %2f}, {@code ..} encodings) stays refused.
+     */
+    static final UriCompliance URI_COMPLIANCE = UriCompliance.DEFAULT.with("bootproxy",
+            UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT);
+
     /** Replaces the server factory's application connectors. */
     public static void apply(BootproxyConfiguration config) {
         ServerFactory sf = config.getServerFactory();
@@ -38,6 +48,7 @@ public final class Listeners {
             HttpConnectorFactory http = new HttpConnectorFactory();
             http.setPort(config.getHttpPort());
             http.setBindHost(bind);
+            http.setUriCompliance(URI_COMPLIANCE);
             connectors.add(http);
         }
         if (config.getHttpsPort() != null) {
@@ -51,6 +62,7 @@ public final class Listeners {
                         config.isTlsRsaKeyExchange(), config.getSslDisabledCiphers());
                 https.setPort(config.getHttpsPort());
                 https.setBindHost(bind);
+                https.setUriCompliance(URI_COMPLIANCE);
                 connectors.add(https);
             } catch (PemKeyStores.PemException e) {
                 throw new ListenerConfigException(e.getMessage(), e);
@@ -62,5 +74,8 @@ public final class Listeners {
         dsf.setApplicationConnectors(connectors);
         // API errors are bootproxy's own (plain text, API.md); Dropwizard's JSON mappers would change them
         dsf.setRegisterDefaultExceptionMappers(false);
+        // boot images are served as they are: compressing them costs CPU, drops Content-Length
+        // (which firmware needs) and gains nothing on already-compressed kernels
+        dsf.getGzipFilterFactory().setExcludedPaths(Set.of("/httpboot/*", "/EFI/*"));
     }
 }

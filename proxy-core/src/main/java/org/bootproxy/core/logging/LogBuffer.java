@@ -3,7 +3,7 @@ package org.bootproxy.core.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,9 +17,10 @@ import java.util.Map;
  * records of level WARN and above so that problems outlive a burst of INFO lines. Each record
  * carries the request id of the request that logged it.
  *
- * <p>Thread-safe; appending costs a lock and an object, never I/O.
+ * <p>Thread-safe; appending formats outside any lock, then holds this buffer's lock for two
+ * deque operations; never I/O.
  */
-public final class LogBuffer extends AppenderBase<ILoggingEvent> {
+public final class LogBuffer extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
     /**
      * One record as {@code /logs} shows it.

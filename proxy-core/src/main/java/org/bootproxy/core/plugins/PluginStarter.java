@@ -33,6 +33,8 @@ public final class PluginStarter {
         void mountResource(Object resource, Enablement listeners, boolean isProtected);
 
         void healthCheck(String name, HealthCheck check);
+
+        void handler(org.eclipse.jetty.server.Handler handler);
     }
 
     private record Context(String pluginName, String proxyVersion, Listeners listeners, MetricRegistry metrics,
@@ -131,6 +133,9 @@ public final class PluginStarter {
             }
             for (Object r : running.protectedResources()) {
                 mounter.mountResource(r, enabled, true);
+            }
+            for (org.eclipse.jetty.server.Handler h : running.handlers()) {
+                mounter.handler(h);
             }
             for (Map.Entry<String, HealthCheck> hc : running.healthChecks().entrySet()) {
                 mounter.healthCheck(name + "." + hc.getKey(), hc.getValue());

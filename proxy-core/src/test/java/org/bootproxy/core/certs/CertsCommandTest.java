@@ -187,6 +187,21 @@ class CertsCommandTest {
     }
 
     @Test
+    void certs_client_issuesAClientCertificateSignedByTheCa() throws Exception {
+        assertThat(bootproxy("certs", "--name", "a.example", "--client", "foreman.example.com", config.toString()))
+                .as(err.toString()).isEmpty();
+        X509Certificate client = Pki.readCertificate(tls("client-foreman.example.com.pem"));
+        client.verify(Pki.readCertificate(tls("ca.pem")).getPublicKey());
+        assertThat(client.getSubjectX500Principal().getName()).isEqualTo("CN=foreman.example.com");
+        assertThat(client.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+        assertThat(mode(tls("client-foreman.example.com-key.pem"))).isEqualTo("rw-------");
+
+        assertThat(bootproxy("certs", "--force", "--name", "a.example", "--client", "../evil", config.toString()))
+                .isPresent();
+        assertThat(err.toString()).contains("--client ../evil is not a host name");
+    }
+
+    @Test
     void certs_withoutConfigOrPaths_namesTheMissingOption() {
         assertThat(bootproxy("certs", "--name", "a.example")).isPresent();
         assertThat(err.toString()).contains("--cert is required: no configuration file given");
