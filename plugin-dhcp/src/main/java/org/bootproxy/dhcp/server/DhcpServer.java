@@ -120,8 +120,21 @@ public final class DhcpServer {
         this.metrics = new DhcpMetrics(registry);
         this.mode = DhcpEngine.Mode.valueOf(config.getMode().toUpperCase(Locale.ROOT));
         this.subnets = Subnet.fromConfig(config.getSubnets());
-        this.engine = new DhcpEngine(mode, subnets, store, rules, resolver, clock, metrics,
-                task -> fastWorkers.execute(task));
+        this.engine = new DhcpEngine(mode, subnets, store, rules, resolver, clock, metrics, this::continueLater);
+    }
+
+    /**
+     * Runs the work after a durable lease write (the ACK) on the workers. It is called on the
+     * store's I/O thread, which must never see an exception: when the queue is full (or the server
+     * stopped) the ACK is dropped and counted; the lease is durable and the client's retransmitted
+     * REQUEST gets it.
+     */
+    private void continueLater(Runnable task) {
+        try {
+            fastWorkers.execute(task);
+        } catch (RejectedExecutionException | NullPointerException e) {
+            metrics.overloaded.inc();
+        }
     }
 
     public DhcpMetrics metrics() {
