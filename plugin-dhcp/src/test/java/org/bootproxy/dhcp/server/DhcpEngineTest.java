@@ -343,6 +343,47 @@ class DhcpEngineTest {
                 .contains("http://192.0.2.1:8000/httpboot/grub2/grubx64.efi");
     }
 
+    @Test
+    void concurrentClients_neverShareAnAddress() throws Exception {
+        Subnet big = new Subnet(NET, ip("192.0.2.10"), ip("192.0.2.250"), List.of(SERVER), List.of(), null, List.of(),
+                Duration.ofHours(1), null);
+        DhcpEngine e = new DhcpEngine(DhcpEngine.Mode.SERVER, List.of(big), store,
+                BootRules.from(null, new Listeners(8000, null, "*", true, false)), new NextServerResolver(clock), clock,
+                new DhcpMetrics(registry));
+        int threads = 8;
+        int perThread = 30; // 240 clients for 241 addresses
+        java.util.concurrent.ConcurrentHashMap<Ipv4Address, MacAddress> acked = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger duplicates = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t;
+            done.add(pool.submit(() -> {
+                go.await();
+                for (int i = 0; i < perThread; i++) {
+                    MacAddress mac = MacAddress.parse(String.format("52:54:00:01:%02x:%02x", base, i));
+                    Ipv4Address offered = e.handle(discover(mac, null, null), IN).orElseThrow().message().yiaddr();
+                    DhcpMessage ack = e.handle(select(mac, offered), IN).orElseThrow().message();
+                    assertThat(ack.type()).isEqualTo(MessageType.ACK);
+                    if (acked.putIfAbsent(ack.yiaddr(), mac) != null) {
+                        duplicates.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(duplicates).hasValue(0);
+        assertThat(acked).hasSize(threads * perThread);
+        assertThat(store.leases).hasSize(threads * perThread);
+        acked.forEach((a, m) -> assertThat(store.leases.get(a).mac()).isEqualTo(m));
+    }
+
     /** A clock tests move by hand. */
     static final class MutableClock extends Clock {
         private Instant now = Instant.parse("2026-11-23T10:00:00Z");
