@@ -31,7 +31,8 @@ import org.bootproxy.spi.net.MacAddress;
  * <p>Reservations (Foreman's {@code filename}/{@code nextServer}) override rules. For an iPXE client
  * the reservation's file wins only when it is an http(s) URL of a script (not an {@code .efi},
  * {@code .kpxe}, {@code .pxe}, {@code .0} binary): Foreman's "iPXE Chain" loaders put the iPXE
- * binary there, and handing it to iPXE again loops.
+ * binary there, and handing it to iPXE again loops. Likewise an HTTPClient gets the reservation's
+ * file only when it is an http(s) URL (firmware doing UEFI HTTP Boot cannot use a TFTP path).
  */
 public final class BootRules {
 
@@ -157,8 +158,12 @@ public final class BootRules {
                 ? null : reservation.filename();
         String resNext = reservation == null || reservation.nextServer() == null || reservation.nextServer().isBlank()
                 ? null : reservation.nextServer();
-        boolean reservationWins = resFile != null
-                && (client.kind() != ClientKind.IPXE || rule.isEmpty() || isScriptUrl(resFile));
+        boolean reservationWins = resFile != null && switch (client.kind()) {
+            case IPXE -> rule.isEmpty() || isScriptUrl(resFile);
+            // UEFI HTTP Boot cannot fetch a TFTP path: a TFTP-only reservation leaves it to the rules
+            case HTTP_CLIENT -> rule.isEmpty() || BootAnswer.isUrl(resFile);
+            case PXE_CLIENT, OTHER -> true;
+        };
         if (reservationWins) {
             String next = resNext != null ? resNext
                     : rule.map(BootRule::nextServer).orElse(nextServer != null ? nextServer : serverIp.toString());

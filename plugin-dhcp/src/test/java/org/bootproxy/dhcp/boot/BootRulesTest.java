@@ -102,6 +102,10 @@ class BootRulesTest {
                 Ipv4Network.parse("192.0.2.0/24"), "http://foreman.example.com/unattended/iPXE", null, List.of(), null, true);
         assertThat(rules.decide(client("PXEClient:Arch:00007", 7, true), script, SERVER).orElseThrow().filename())
                 .isEqualTo("http://foreman.example.com/unattended/iPXE");
+        // an HTTPClient cannot use the reservation's TFTP path: the rule's URL, with its next server
+        assertThat(rules.decide(client("HTTPClient:Arch:00016", 16, false), res, SERVER).orElseThrow())
+                .isEqualTo(new BootAnswer("http://192.0.2.5:8000/httpboot/grub2/grubx64.efi", "192.0.2.5",
+                        "default UEFI x64 HTTP"));
         // a reservation with nextServer only changes the next server of the rule's answer
         Reservation next = new Reservation("h1", "h1", Ipv4Address.parse("192.0.2.10"), MAC,
                 Ipv4Network.parse("192.0.2.0/24"), null, "tftp.example.com", List.of(), null, true);
