@@ -19,7 +19,9 @@
 # kernel has no netem), lockstep-512, lockstep-1468 and window16-1468 on a 16 MiB file.
 # The relay's own cost is shown by a 0 us run (relay vs direct) and its report of actual hold
 # times and CPU seconds.
-# Prints MiB/s and ratios to tftpd-hpa. Targets (BENCHMARKS.md): lockstep >= 1.0x tftpd-hpa at
+# Prints MiB/s, each server's CPU time per block (perf stat task-clock, when perf is installed;
+# it is much less disturbed by other load on the machine than elapsed time) and ratios to
+# tftpd-hpa. Targets (BENCHMARKS.md): lockstep >= 1.0x tftpd-hpa at
 # both block sizes; windowsize 16 faster than every peer's best; all 100 concurrent transfers
 # complete with the right checksums.
 set -euo pipefail
@@ -108,12 +110,15 @@ YML
 ip netns exec "$NS_S" java $JAVA_OPTS -Dbootproxy.modules="$WORK/modules" -jar "$JAR" server "$WORK/bootproxy.yml" \
     > "$WORK/bootproxy.out" 2>&1 &
 PIDS+=($!)
+BP_PID=$!
 ip netns exec "$NS_S" in.tftpd -L -s -u root -a $SRV_IP:$HPA_PORT "$ROOT" > "$WORK/tftpd.out" 2>&1 &
 PIDS+=($!)
+HPA_PID=$!
 ip netns exec "$NS_S" dnsmasq -k --port=0 --enable-tftp --tftp-root="$ROOT" --listen-address=$SRV_IP \
     --bind-interfaces --tftp-max=1000 --user=root --group=root --pid-file="$WORK/dnsmasq.pid" \
     --log-facility="$WORK/dnsmasq.log" > "$WORK/dnsmasq.out" 2>&1 &
 PIDS+=($!)
+DM_PID=$!
 
 cli() { ip netns exec "$NS_C" "$@"; }
 TARGET=$SRV_IP  # where atftp sends its request: the server, or the relay (client side)
@@ -139,26 +144,42 @@ for _ in $(seq 1 100); do
 done
 get $BP_PORT small "$WORK/probe" || { cat "$WORK/bootproxy.out" >&2; exit 1; }
 
-# seconds for one download
-timed() {
-    local t0 t1
+# "seconds cpu-ms" for one download; cpu-ms is the server's CPU time (perf stat task-clock, its
+# forked children included), a figure the machine's other load disturbs much less than time
+timed() { # timed <server-pid> <get args...>
+    local spid=$1 t0 t1 perf_pid= cpu=-1
+    shift
+    if [ -n "$PERF" ] && [ -n "$spid" ]; then
+        # no workload: perf counts until SIGINT (with "-- sleep" it would wait for the sleep)
+        perf stat -e task-clock -x, -p "$spid" -o "$WORK/perf.txt" > /dev/null 2>&1 &
+        perf_pid=$!
+        sleep 0.2
+    fi
     t0=$(date +%s.%N)
     get "$@"
     t1=$(date +%s.%N)
-    echo "$t1 - $t0" | bc -l
+    if [ -n "$perf_pid" ]; then
+        kill -INT "$perf_pid" 2>/dev/null || true
+        wait "$perf_pid" 2>/dev/null || true
+        cpu=$(awk -F, '/task-clock/ {printf "%.0f", $1}' "$WORK/perf.txt")
+    fi
+    echo "$(echo "$t1 - $t0" | bc -l) ${cpu:--1}"
 }
 
-# best <port> <file> <rounds> [options...]: best time of rounds
+# best <server-pid> <port> <file> <rounds> [options...]: "seconds cpu-ms" of the fastest round
 best() {
-    local port=$1 file=$2 rounds=$3
-    shift 3
-    local b=999999 t
+    local spid=$1 port=$2 file=$3 rounds=$4
+    shift 4
+    local b=999999 bc=-1 t c
     for _ in $(seq 1 "$rounds"); do
-        t=$(timed "$port" "$file" "$WORK/out" "$@")
-        b=$(echo "if ($t < $b) $t else $b" | bc -l)
+        read -r t c <<< "$(timed "$spid" "$port" "$file" "$WORK/out" "$@")"
+        if [ "$(echo "$t < $b" | bc -l)" = 1 ]; then b=$t; bc=$c; fi
     done
-    echo "$b"
+    echo "$b $bc"
 }
+
+PERF=
+command -v perf > /dev/null && PERF=perf
 
 echo "warming up (JIT, page cache)..." >&2
 for _ in 1 2; do
@@ -169,35 +190,41 @@ done
 get $HPA_PORT big "$WORK/out"
 get $DM_PORT big "$WORK/out"
 
-declare -A R
+declare -A R C
 CASES=("lockstep-512|" "lockstep-1468|blksize 1468" "window16-1468|blksize 1468|windowsize 16")
-SERVERS=("bootproxy|$BP_PORT" "tftpd-hpa|$HPA_PORT" "dnsmasq|$DM_PORT")
+SERVERS=("bootproxy|$BP_PORT|$BP_PID" "tftpd-hpa|$HPA_PORT|$HPA_PID" "dnsmasq|$DM_PORT|$DM_PID")
 
 mibs() { echo "scale=1; $1 / $2" | bc -l; }
 
-run_cases() { # run_cases <label> <file> <MiB> <rounds> <port-override or empty>
+run_cases() { # run_cases <label> <file> <MiB> <rounds> <relay hold us, or empty for direct>
     local label=$1 file=$2 mib=$3 rounds=$4 via=$5
+    local blocks
     for c in "${CASES[@]}"; do
         IFS='|' read -r name o1 o2 <<< "$c"
         local opts=()
         [ -n "$o1" ] && opts+=("$o1")
         [ -n "${o2:-}" ] && opts+=("$o2")
+        case "$name" in *-512) blocks=$((mib * 2048)) ;; *) blocks=$((mib * 1048576 / 1468)) ;; esac
         for s in "${SERVERS[@]}"; do
-            IFS='|' read -r sname sport <<< "$s"
+            IFS='|' read -r sname sport spid <<< "$s"
             local port=$sport
             if [ -n "$via" ]; then
                 start_relay "$sport" "$via"
                 port=$RELAY_PORT
             fi
-            R["$label/$name/$sname"]=$(best "$port" "$file" "$rounds" "${opts[@]}")
+            local t c
+            read -r t c <<< "$(best "$spid" "$port" "$file" "$rounds" "${opts[@]}")"
+            R["$label/$name/$sname"]=$t
+            C["$label/$name/$sname"]=$c
             [ -n "$via" ] && stop_relay "$label/$name/$sname"
         done
-        printf '%-8s %-14s' "$label" "$name"
+        printf '%-7s %-14s' "$label" "$name"
         for s in "${SERVERS[@]}"; do
-            IFS='|' read -r sname _ <<< "$s"
-            printf ' %10s %6s MiB/s' "$sname" "$(mibs "$mib" "${R[$label/$name/$sname]}")"
+            IFS='|' read -r sname _ _ <<< "$s"
+            printf ' %s %5s MiB/s %4s us/blk' "$sname" "$(mibs "$mib" "${R[$label/$name/$sname]}")" \
+                "$(echo "scale=1; ${C[$label/$name/$sname]} * 1000 / $blocks" | bc -l)"
         done
-        printf '   bootproxy/tftpd-hpa %sx  bootproxy/dnsmasq %sx\n' \
+        printf '  ratio to tftpd-hpa %sx, to dnsmasq %sx\n' \
             "$(echo "scale=2; ${R[$label/$name/tftpd-hpa]} / ${R[$label/$name/bootproxy]}" | bc -l)" \
             "$(echo "scale=2; ${R[$label/$name/dnsmasq]} / ${R[$label/$name/bootproxy]}" | bc -l)"
     done
@@ -225,7 +252,7 @@ run_cases direct big 64 "$ROUNDS" ""
 
 echo "concurrent: 100 x 4 MiB, blksize 1468 tsize 0 (wall time, all checksums verified):"
 for s in "${SERVERS[@]}"; do
-    IFS='|' read -r sname sport <<< "$s"
+    IFS='|' read -r sname sport _ <<< "$s"
     rm -rf "$WORK/conc" && mkdir -p "$WORK/conc"
     t0=$(date +%s.%N)
     cli bash -c "for i in \$(seq 1 100); do atftp --option 'blksize 1468' --option 'tsize 0' -g -r small.img \
@@ -248,15 +275,15 @@ RELAY_ROUNDS=${RELAY_ROUNDS:-2}
 echo "relay cost check: 16 MiB through the relay with 0 us hold vs direct (bootproxy):"
 CASES_SAVED=("${CASES[@]}")
 SERVERS_SAVED=("${SERVERS[@]}")
-SERVERS=("bootproxy|$BP_PORT")
+SERVERS=("bootproxy|$BP_PORT|$BP_PID")
 for c in "${CASES[@]}"; do
     IFS='|' read -r name o1 o2 <<< "$c"
     opts=()
     [ -n "$o1" ] && opts+=("$o1")
     [ -n "${o2:-}" ] && opts+=("$o2")
-    d=$(best $BP_PORT mid "$RELAY_ROUNDS" "${opts[@]}")
+    read -r d _ <<< "$(best "" $BP_PORT mid "$RELAY_ROUNDS" "${opts[@]}")"
     start_relay $BP_PORT 0
-    r=$(best $RELAY_PORT mid "$RELAY_ROUNDS" "${opts[@]}")
+    read -r r _ <<< "$(best "" $RELAY_PORT mid "$RELAY_ROUNDS" "${opts[@]}")"
     stop_relay "relay-0us/$name"
     printf '  %-14s direct %6s MiB/s  relay(0us) %6s MiB/s  %s\n' "$name" "$(mibs 16 "$d")" "$(mibs 16 "$r")" \
         "$(tail -1 "$WORK/relay-report.txt" | sed 's/^ *\[[^]]*\] //')"
@@ -270,4 +297,4 @@ echo "relay reports (hold actually applied, relay CPU):"
 grep 'relay/' "$WORK/relay-report.txt" || true
 
 echo
-echo "bootproxy: $(grep -c 'TFTP: sent' "$WORK/bootproxy.log") transfers logged, peak RSS $(grep VmHWM /proc/"$(pgrep -f "bootproxy.modules=$WORK/modules" | head -1)"/status 2>/dev/null | awk '{print $2/1024 " MiB"}')"
+echo "bootproxy: $(grep -c 'TFTP: sent' "$WORK/bootproxy.log") transfers logged, peak RSS $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$BP_PID/status)"
