@@ -27,6 +27,12 @@ class TestPkiTest {
             TestPki.Pem pem = pki.server("s-" + f[0], TestPki.KeyFormat.valueOf(f[0]), "localhost", "127.0.0.1");
             assertThat(Files.readString(pem.keyFile())).as(f[0]).startsWith(f[1]);
             assertThat(Pki.readPrivateKey(pem.keyFile()).getAlgorithm()).as(f[0]).isEqualTo(f[2]);
+            java.security.PrivateKey read = Pki.readPrivateKey(pem.keyFile());
+            if (read instanceof java.security.interfaces.ECPrivateKey ec) {
+                assertThat(ec.getS()).as(f[0]).isEqualTo(((java.security.interfaces.ECPrivateKey) pem.key()).getS());
+            } else {
+                assertThat(read.getEncoded()).as(f[0]).isEqualTo(pem.key().getEncoded());
+            }
             X509Certificate cert = Pki.readCertificate(pem.certificateFile());
             cert.verify(pki.caCertificate().getPublicKey());
             assertThat(cert.getSubjectAlternativeNames()).extracting(l -> l.get(1).toString())

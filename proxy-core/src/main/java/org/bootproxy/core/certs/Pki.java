@@ -219,7 +219,8 @@ public final class Pki {
         try (PEMParser p = new PEMParser(Files.newBufferedReader(file, StandardCharsets.US_ASCII))) {
             for (Object o = p.readObject(); o != null; o = p.readObject()) {
                 if (o instanceof PEMKeyPair kp) {
-                    return conv.getKeyPair(kp).getPrivate();
+                    // the private part alone: a SEC1 EC key may omit its (optional) public key
+                    return conv.getPrivateKey(kp.getPrivateKeyInfo());
                 }
                 if (o instanceof PrivateKeyInfo info) {
                     return conv.getPrivateKey(info);
