@@ -283,8 +283,12 @@ public final class ReadTransfer {
         }
         if (++timeoutsInARow > maxRetries) {
             sendError(ErrorCode.NOT_DEFINED, "timed out");
-            end(new TransferOutcome(TransferOutcome.Result.TIMED_OUT, bytes, elapsed(), retransmits,
-                    "no ACK after " + maxRetries + " retransmissions, last acknowledged block " + acked));
+            // a lost final ACK looks the same as a vanished client; say which blocks were out
+            String detail = finalBlock >= 0 && sent == finalBlock
+                    ? "every block was sent but the final one was never acknowledged (last ACK: block " + acked
+                            + " of " + finalBlock + "; the client may have the whole file)"
+                    : "no ACK after " + maxRetries + " retransmissions, last acknowledged block " + acked;
+            end(new TransferOutcome(TransferOutcome.Result.TIMED_OUT, bytes, elapsed(), retransmits, detail));
             return;
         }
         if (state == State.WAIT_OACK_ACK) {

@@ -330,4 +330,18 @@ class ReadTransferTest {
         assertThat(outcomes).singleElement().extracting(TransferOutcome::result)
                 .isEqualTo(TransferOutcome.Result.COMPLETED);
     }
+
+    @Test
+    void lostFinalAck_isAbandonedAfterRetries_sayingEveryBlockWentOut() {
+        ReadTransfer t = transfer(data(1000), 512, 1, Options.NONE, 2);
+        t.start();
+        t.onAck(1);
+        assertThat(blocks(sink.drain())).containsExactly(1, 2);
+        clock.advance(3 * SECOND);
+        assertThat(outcomes).singleElement().satisfies(o -> {
+            assertThat(o.result()).isEqualTo(TransferOutcome.Result.TIMED_OUT);
+            assertThat(o.bytes()).isEqualTo(1000);
+            assertThat(o.detail()).contains("every block was sent").contains("block 1 of 2");
+        });
+    }
 }
