@@ -44,9 +44,11 @@ import org.slf4j.LoggerFactory;
  * The TFTP server: a thin Apache MINA UDP adapter around {@link ReadTransfer}.
  *
  * <h2>Shape</h2>
- * One {@link NioDatagramAcceptor} (one I/O thread) holds the listening port and every transfer
- * port (see {@link PortPool}); datagrams are decoded and handed to the transfer in the I/O thread
- * and answers are sent inline from it, so the steady state has no thread hop. Starting a transfer
+ * A few {@link NioDatagramAcceptor}s ("lanes", one I/O thread each, as many as CPUs up to 4): the
+ * first holds the listening port, and every lane holds transfer ports (see {@link PortPool});
+ * transfers are spread over the lanes round-robin. A transfer's datagrams are decoded and handed
+ * to it on its lane's I/O thread and answers are sent inline from there, so the steady state has
+ * no thread hop. Starting a transfer
  * (path policy, file open, taking a port) runs on one "starter" thread, because MINA's
  * {@code bind}/{@code newSession} must not run on the I/O thread. Timeouts run on one timer
  * thread.
@@ -82,10 +84,14 @@ public final class TftpServer {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicReferenceArray<Active> byPort = new AtomicReferenceArray<>(65536);
     private final ConcurrentHashMap<SocketAddress, Active> byPeer = new ConcurrentHashMap<>();
-    private final TidSessionRecycler recycler = new TidSessionRecycler();
+    private final int ioThreads;
+    private final AtomicInteger nextLane = new AtomicInteger();
 
-    private NioDatagramAcceptor acceptor;
-    private PortPool ports;
+    /** One MINA acceptor (one I/O thread) and its transfer ports; lane 0 also holds the listener. */
+    private record Lane(NioDatagramAcceptor acceptor, PortPool ports) {
+    }
+
+    private Lane[] lanes;
     private ExecutorService starter;
     private ScheduledThreadPoolExecutor timer;
     private TransferClock clock;
@@ -93,7 +99,7 @@ public final class TftpServer {
     private volatile boolean running;
 
     /** A running transfer. */
-    private record Active(SocketAddress peer, String file, InetSocketAddress port, ReadTransfer transfer,
+    private record Active(SocketAddress peer, String file, Lane lane, InetSocketAddress port, ReadTransfer transfer,
             SessionSink sink, String options) {
     }
 
@@ -106,6 +112,18 @@ public final class TftpServer {
      */
     public TftpServer(InetSocketAddress listen, ServedRoot root, TransferSettings settings, int maxTransfers,
             MetricRegistry registry) {
+        this(listen, root, settings, maxTransfers, registry, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * @param ioThreads MINA acceptors (I/O threads) transfers are spread over, 1..16
+     */
+    public TftpServer(InetSocketAddress listen, ServedRoot root, TransferSettings settings, int maxTransfers,
+            MetricRegistry registry, int ioThreads) {
+        if (ioThreads < 1 || ioThreads > 16) {
+            throw new IllegalArgumentException("ioThreads=" + ioThreads + " out of range 1..16");
+        }
+        this.ioThreads = ioThreads;
         if (maxTransfers < 1) {
             throw new IllegalArgumentException("max_transfers=" + maxTransfers + " must be at least 1");
         }
@@ -118,37 +136,44 @@ public final class TftpServer {
 
     /** Binds the listening port and a first batch of transfer ports. */
     public synchronized void start() throws IOException {
-        if (acceptor != null) {
+        if (lanes != null) {
             throw new IllegalStateException("already started");
         }
         timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "tftp-timer"));
         timer.setRemoveOnCancelPolicy(true);
         clock = new SchedulerClock(timer);
         starter = Executors.newSingleThreadExecutor(r -> daemon(r, "tftp-starter"));
-        acceptor = new NioDatagramAcceptor();
-        acceptor.setSessionRecycler(recycler);
-        DatagramSessionConfig cfg = acceptor.getSessionConfig();
-        // MINA allocates this much per datagram; requests beyond it are truncated (and then
-        // malformed), as tftpd-hpa reads at most 516 bytes
-        cfg.setReadBufferSize(1024);
-        cfg.setReceiveBufferSize(1 << 20);
-        cfg.setSendBufferSize(1 << 20);
-        cfg.setCloseOnPortUnreachable(false);
-        acceptor.setHandler(new Handler());
+        Handler handler = new Handler();
+        lanes = new Lane[ioThreads];
         try {
-            acceptor.bind(listen);
-            boundListen = (InetSocketAddress) acceptor.getLocalAddresses().iterator().next();
-            ports = new PortPool(acceptor, listen.getAddress(), 2 * maxTransfers + PortPool.BATCH);
-            ports.exclude(boundListen);
-            ports.prefill();
+            for (int i = 0; i < ioThreads; i++) {
+                NioDatagramAcceptor acceptor = new NioDatagramAcceptor();
+                acceptor.setSessionRecycler(new TidSessionRecycler());
+                DatagramSessionConfig cfg = acceptor.getSessionConfig();
+                // MINA allocates this much per datagram; requests beyond it are truncated (and then
+                // malformed), as tftpd-hpa reads at most 516 bytes
+                cfg.setReadBufferSize(1024);
+                cfg.setReceiveBufferSize(1 << 20);
+                cfg.setSendBufferSize(1 << 20);
+                cfg.setCloseOnPortUnreachable(false);
+                acceptor.setHandler(handler);
+                lanes[i] = new Lane(acceptor,
+                        new PortPool(acceptor, listen.getAddress(), 2 * maxTransfers + PortPool.BATCH));
+                if (i == 0) {
+                    acceptor.bind(listen);
+                    boundListen = (InetSocketAddress) acceptor.getLocalAddresses().iterator().next();
+                    lanes[i].ports().exclude(boundListen);
+                }
+                lanes[i].ports().prefill();
+            }
         } catch (IOException | RuntimeException e) {
             stop();
             throw e instanceof IOException io ? io : new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
         }
         running = true;
         LOG.info("TFTP server listening on {} serving {} (max_blksize={} max_windowsize={} timeout={} retries={} "
-                + "max_transfers={})", boundListen, root.root(), settings.maxBlksize(), settings.maxWindowsize(),
-                settings.timeout(), settings.retries(), maxTransfers);
+                + "max_transfers={}, {} I/O threads)", boundListen, root.root(), settings.maxBlksize(),
+                settings.maxWindowsize(), settings.timeout(), settings.retries(), maxTransfers, ioThreads);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -188,14 +213,19 @@ public final class TftpServer {
         for (Active a : byPeer.values()) {
             a.transfer().abort("server stopping");
         }
-        if (acceptor != null) {
-            try {
-                acceptor.unbind();
-            } catch (RuntimeException e) {
-                LOG.warn("TFTP server: unbinding failed: {}", e.toString());
+        if (lanes != null) {
+            for (Lane lane : lanes) {
+                if (lane == null) {
+                    continue;
+                }
+                try {
+                    lane.acceptor().unbind();
+                } catch (RuntimeException e) {
+                    LOG.warn("TFTP server: unbinding failed: {}", e.toString());
+                }
+                lane.acceptor().dispose(true);
             }
-            acceptor.dispose(true);
-            acceptor = null;
+            lanes = null;
         }
         if (timer != null) {
             timer.shutdownNow();
@@ -317,15 +347,16 @@ public final class TftpServer {
             BlockSource source = rrq.mode() == TransferMode.OCTET
                     ? new OctetSource(file.channel(), opts.blksize())
                     : new NetasciiSource(file.channel(), opts.blksize());
-            InetSocketAddress port = ports.take();
-            IoSession session = acceptor.newSession(peer, port);
+            Lane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
+            InetSocketAddress port = lane.ports().take();
+            IoSession session = lane.acceptor().newSession(peer, port);
             SessionSink sink = new SessionSink(session, opts.windowsize() + 2);
             String optText = "mode=" + rrq.mode().wire() + (opts.oack().isEmpty() ? "" : " " + opts.oack());
             Active[] self = new Active[1];
             long startNanos = System.nanoTime();
             ReadTransfer transfer = new ReadTransfer(opts, source, sink, clock, settings.retries(),
                     outcome -> finished(self[0], outcome));
-            Active a = new Active(peer, rrq.filename(), port, transfer, sink, optText);
+            Active a = new Active(peer, rrq.filename(), lane, port, transfer, sink, optText);
             self[0] = a;
             byPort.set(port.getPort(), a);
             Active old = byPeer.put(peer, a);
@@ -418,7 +449,7 @@ public final class TftpServer {
         a.sink().session().closeOnFlush();
         byPort.compareAndSet(a.port().getPort(), a, null);
         byPeer.remove(a.peer(), a);
-        ports.release(a.port());
+        a.lane().ports().release(a.port());
         active.decrementAndGet();
     }
 
