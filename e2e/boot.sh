@@ -5,7 +5,7 @@
 # is removed again (as is QEMU, stopped by PID), pass or fail.
 #
 # usage: e2e/boot.sh --bridge BR [--mode http|https|pxe|http6] [--mac MAC] [--timeout S]
-#                    [--log BOOTPROXY_LOG] [--esl CA.esl] [--until REGEX] [--keep]
+#                    [--log BOOTPROXY_LOG] [--esl CA.esl] [--until REGEX] [--accel tcg|kvm] [--keep]
 #   --bridge   the provisioning bridge bootproxy's DHCP server answers on (must exist)
 #   --mode     which firmware boot path to try (EDK2 tries only that one): default http
 #   --mac      the VM's MAC (default 52:54:00 + random), e.g. one you reserved through /dhcp
@@ -14,9 +14,10 @@
 #   --until    serial-console regex that means "booted far enough" (default: iPXE, GRUB or Linux
 #              started, or a boot script's own output)
 #   --timeout  seconds before giving up (default 180)
+#   --accel    QEMU accelerator (default tcg; kvm where /dev/kvm really works)
 # Exit 0 when --until was seen, 1 otherwise (with the console tail). Needs root, qemu-system-x86, ovmf.
 set -u
-BRIDGE=""; MODE=http; MAC=""; TIMEOUT=180; LOG=""; ESL=""; KEEP=0
+BRIDGE=""; MODE=http; MAC=""; TIMEOUT=180; LOG=""; ESL=""; KEEP=0; ACCEL=tcg
 UNTIL='iPXE initialising devices|Welcome to GRUB|Linux version|E2E-MARKER-FETCHED'
 while [ $# -gt 0 ]; do
   case $1 in
@@ -28,6 +29,7 @@ while [ $# -gt 0 ]; do
     --esl) ESL=$2; shift 2 ;;
     --until) UNTIL=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --accel) ACCEL=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -65,7 +67,6 @@ case $MODE in
                   -boot menu=on,splash-time=5000) ;;
 esac
 [ -n "$ESL" ] && FW+=(-fw_cfg name=etc/edk2/https/cacerts,file="$ESL")
-ACCEL=tcg; [ -w /dev/kvm ] && ACCEL=kvm
 cp $VARS "$W"/vars.fd; : > "$W"/serial.log
 if [ -n "$LOG" ]; then
   [ -f "$LOG" ] || { echo "--log $LOG does not exist" >&2; exit 2; }
@@ -99,6 +100,7 @@ while [ $left -gt 0 ] && kill -0 $QPID 2>/dev/null; do
       left=$((left-1)); printf '  %6s s  %s\n' "${AT[$name]}" "$name"; }
   done
   grep -aqE 'starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device' "$W"/serial.log && break
+  grep -aq 'KVM internal error' "$W"/qemu.out && { echo "KVM cannot run OVMF here: use --accel tcg" >&2; break; }
   sleep 0.3
 done
 for m in "${MS[@]}"; do IFS='|' read -r name file re <<<"$m"; [ -n "${AT[$name]:-}" ] || printf '  %8s  %s\n' "NOT SEEN" "$name"; done
