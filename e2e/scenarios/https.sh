@@ -2,9 +2,11 @@
 # HTTPS boot, bootproxy alone: the CA, the server certificate and the CA's EFI signature list are
 # made by `bootproxy certs` (no openssl, no efitools); the firmware gets the CA through fw_cfg and
 # fetches ipxe.efi from httpboot on bootproxy's HTTPS listener with its default TLS settings
-# (TLS 1.2, an RSA key-exchange AES-GCM suite, keep-alive after HEAD). Then the iPXE chain over HTTP
+# (TLS 1.2 with the RSA key-exchange AES-GCM suite allowed after the (EC)DHE ones, keep-alive after
+# HEAD; OVMF 2022.11 picks TLS_DHE_RSA_WITH_AES_256_GCM_SHA384). Then the iPXE chain over HTTP
 # (Debian's iPXE has no HTTPS CA for our test CA; the firmware's TLS is what this test is about).
-# E2E_HTTPS_EXTRA='tls_rsa_key_exchange: false' shows the documented switch: the boot must fail.
+# E2E_HTTPS_EXTRA adds top-level keys: 'tls_rsa_key_exchange: false' (the documented switch) makes
+# the curl probe fail; with 'ssl_disabled_ciphers: ["^TLS_DHE_.*$"]' as well the firmware fails too.
 . "$(dirname "$0")/../lib.sh"
 e2e_init ${E2E_SCENARIO_NAME:-https}
 MAC=52:54:00:e2:e0:31
