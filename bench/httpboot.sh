@@ -23,7 +23,7 @@ NG_PORT=${NG_PORT:-18481}
 # A bounded heap, as a service would run; without it the JVM sizes its heap to 1/4 of RAM and
 # keeps what a burst of garbage made it commit.
 JAVA_OPTS=${JAVA_OPTS:--Xms64m -Xmx256m}
-# FASTPATH=1 also runs httpboot's Jetty core handler (HttpBootHandler, not yet wired by the core)
+# FASTPATH=1 also runs httpboot's Jetty core handler (HttpBootHandler; the core now mounts it too)
 # alone on plain Jetty from the module's test classes, as a third contender: what bypassing the
 # servlet + Jersey layers would gain.
 FP_PORT=${FP_PORT:-18482}

@@ -1,5 +1,6 @@
 package org.bootproxy.httpboot;
 
+import org.bootproxy.testing.TestYaml;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,9 +61,7 @@ public final class TestTree {
             config = base.resolve("bootproxy.yml");
             Files.writeString(config, "http_port: 0\nbind_host: 127.0.0.1\n" + extraTopLevelYaml
                     + "plugins:\n  httpboot:\n    enabled: true\n    root_dir: " + root + "\n"
-                    + "server:\n  adminConnectors:\n    - type: http\n      bindHost: 127.0.0.1\n      port: 0\n"
-                    + "  requestLog:\n    appenders: []\n"
-                    + "logging:\n  level: INFO\n");
+                    + TestYaml.QUIET_SERVER);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -73,6 +73,12 @@ public final class TftpPlugin implements ProxyPlugin<TftpConfig> {
             }
 
             @Override
+            public String describe() {
+                java.net.InetSocketAddress a = server.localAddress();
+                return "root=" + config.getRoot() + " listen=" + a.getAddress().getHostAddress() + ":" + a.getPort();
+            }
+
+            @Override
             public void stop() {
                 try {
                     server.stop();

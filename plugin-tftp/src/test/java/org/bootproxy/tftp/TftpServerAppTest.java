@@ -1,5 +1,6 @@
 package org.bootproxy.tftp;
 
+import org.bootproxy.testing.TestYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,19 +55,7 @@ class TftpServerAppTest {
                         timeout: 2s
                         retries: 4
                         max_transfers: 50
-                    server:
-                      adminConnectors:
-                        - type: http
-                          bindHost: 127.0.0.1
-                          port: 0
-                      requestLog:
-                        appenders: []
-                    logging:
-                      level: INFO
-                      appenders:
-                        - type: console
-                          threshold: ERROR
-                    """.formatted(ROOT));
+                    """.formatted(ROOT) + TestYaml.QUIET_SERVER);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -21,6 +21,15 @@ final class PluginHandlers extends Handler.Wrapper {
         addBean(handler, true);
     }
 
+    @Override
+    public void setServer(org.eclipse.jetty.server.Server server) {
+        super.setServer(server);
+        // they are not children through setHandler, so they would not learn their server otherwise
+        for (Handler h : handlers) {
+            h.setServer(server);
+        }
+    }
+
     boolean isEmpty() {
         return handlers.isEmpty();
     }

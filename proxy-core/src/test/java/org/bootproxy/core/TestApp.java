@@ -49,14 +49,7 @@ final class TestApp implements AutoCloseable {
         throw new IllegalStateException("no " + (tls ? "https" : "http") + " listener");
     }
 
-    static final String QUIET_LOGGING = """
-            server:
-              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-              requestLog: {appenders: []}
-            logging:
-              level: INFO
-              appenders: [{type: console, threshold: ERROR}]
-            """;
+    static final String QUIET_LOGGING = org.bootproxy.testing.TestYaml.QUIET_SERVER;
 
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package org.bootproxy.dhcp.api;
 
+import org.bootproxy.testing.TestYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,19 +84,7 @@ class DhcpApiAppTest {
                         ntp_servers: [192.0.2.3]
                         interface_mtu: 1500
                       - network: 192.0.2.128/26
-                server:
-                  adminConnectors:
-                    - type: http
-                      bindHost: 127.0.0.1
-                      port: 0
-                  requestLog:
-                    appenders: []
-                logging:
-                  level: INFO
-                  appenders:
-                    - type: console
-                      threshold: WARN
-                """.formatted(state);
+                """.formatted(state) + TestYaml.QUIET_SERVER;
     }
 
     private static final DropwizardAppExtension<BootproxyConfiguration> APP =

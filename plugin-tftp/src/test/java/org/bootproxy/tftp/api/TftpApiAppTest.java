@@ -1,5 +1,6 @@
 package org.bootproxy.tftp.api;
 
+import org.bootproxy.testing.TestYaml;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,19 +53,7 @@ class TftpApiAppTest {
                         listen: 127.0.0.1:0
                         tftp_servername: tftp.example.com
                         download_timeout: 20s
-                    server:
-                      adminConnectors:
-                        - type: http
-                          bindHost: 127.0.0.1
-                          port: 0
-                      requestLog:
-                        appenders: []
-                    logging:
-                      level: INFO
-                      appenders:
-                        - type: console
-                          threshold: ERROR
-                    """.formatted(ROOT));
+                    """.formatted(ROOT) + TestYaml.QUIET_SERVER);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
