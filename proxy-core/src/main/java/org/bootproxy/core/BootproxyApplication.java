@@ -49,7 +49,6 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(BootproxyApplication.class);
 
     private List<LoadedPlugin> plugins = List.of();
-    private volatile PluginRuntime runtime;
 
     public static void main(String[] args) throws Exception {
         new BootproxyApplication().run(args);
@@ -64,11 +63,6 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
     public static String version() {
         String v = BootproxyApplication.class.getPackage().getImplementationVersion();
         return v == null ? "0.1.0-SNAPSHOT" : v;
-    }
-
-    /** The plugins' outcome after {@code run}; for tests and the start-up summary. */
-    public PluginRuntime runtime() {
-        return runtime;
     }
 
     @Override
@@ -145,7 +139,7 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
                 config.getBindHost(), bound::http, bound::https, env.metrics(), env.getObjectMapper(),
                 env.getValidator());
         PluginHandlers pluginHandlers = new PluginHandlers();
-        runtime = starter.startAll(plugins, config.getPlugins(), new PluginStarter.Mounter() {
+        PluginRuntime rt = starter.startAll(plugins, config.getPlugins(), new PluginStarter.Mounter() {
             @Override
             public void mountResource(Object resource, Enablement listeners, boolean isProtected) {
                 routing.mount(resource.getClass(), listeners, isProtected);
@@ -165,7 +159,6 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
         if (!pluginHandlers.isEmpty()) {
             env.getApplicationContext().insertHandler(pluginHandlers);
         }
-        PluginRuntime rt = runtime;
 
         boolean http = config.getHttpPort() != null;
         boolean https = config.httpsConfigured();
