@@ -3,6 +3,7 @@
 # a veth pair (198.18.0.1 server, 198.18.0.2 client; RFC 2544 benchmark addresses).
 #
 #   bench/tftp.sh [rounds (default 3)]
+#   ONLY=lockstep bench/tftp.sh [rounds]   direct lockstep-512 and lockstep-1468 only (quick)
 #
 # Needs root, iproute2, atftp, tftpd-hpa (in.tftpd), dnsmasq, gcc, and the core's runnable jar
 # (proxy-core/target/bootproxy.jar: mvn -B -q -DskipTests package). Builds plugin-tftp into a
@@ -192,6 +193,7 @@ get $DM_PORT big "$WORK/out"
 
 declare -A R C
 CASES=("lockstep-512|" "lockstep-1468|blksize 1468" "window16-1468|blksize 1468|windowsize 16")
+[ "${ONLY:-}" = lockstep ] && CASES=("lockstep-512|" "lockstep-1468|blksize 1468")
 SERVERS=("bootproxy|$BP_PORT|$BP_PID" "tftpd-hpa|$HPA_PORT|$HPA_PID" "dnsmasq|$DM_PORT|$DM_PID")
 
 mibs() { echo "scale=1; $1 / $2" | bc -l; }
@@ -249,6 +251,10 @@ echo
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), nproc: $(nproc), cpu: $(lscpu | sed -n 's/^Model name: *//p'), rounds: $ROUNDS (best of)"
 echo "direct veth, 64 MiB:"
 run_cases direct big 64 "$ROUNDS" ""
+if [ "${ONLY:-}" = lockstep ]; then
+    echo "bootproxy: peak RSS $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$BP_PID/status)"
+    exit 0
+fi
 
 echo "concurrent: 100 x 4 MiB, blksize 1468 tsize 0 (wall time, all checksums verified):"
 for s in "${SERVERS[@]}"; do
