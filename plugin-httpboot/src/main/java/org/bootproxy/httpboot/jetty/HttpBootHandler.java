@@ -4,14 +4,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.bootproxy.httpboot.api.AccessLog;
+import org.bootproxy.httpboot.http.ContentTypes;
 import org.bootproxy.httpboot.http.RawPaths;
 import org.bootproxy.httpboot.serve.Answer;
 import org.bootproxy.httpboot.serve.Conditionals;
 import org.bootproxy.httpboot.serve.FileService;
 import org.bootproxy.spi.files.PathRefusedException;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -33,6 +36,10 @@ import org.eclipse.jetty.util.IteratingCallback;
 public final class HttpBootHandler extends Handler.Abstract.NonBlocking {
 
     private static final String TEXT = "text/plain;charset=utf-8";
+    // constant fields, encoded once instead of on every response
+    private static final HttpField ACCEPT_RANGES = new PreEncodedHttpField(HttpHeader.ACCEPT_RANGES, "bytes");
+    private static final HttpField OCTET_STREAM = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE,
+            ContentTypes.OCTET_STREAM);
 
     private final FileService files;
     private final AccessLog access;
@@ -71,11 +78,15 @@ public final class HttpBootHandler extends Handler.Abstract.NonBlocking {
         HttpFields.Mutable out = response.getHeaders();
         response.setStatus(answer.status());
         if (answer instanceof Answer.Content c) {
-            out.put(HttpHeader.CONTENT_TYPE, c.contentType());
+            if (c.contentType().equals(ContentTypes.OCTET_STREAM)) {
+                out.put(OCTET_STREAM);
+            } else {
+                out.put(HttpHeader.CONTENT_TYPE, c.contentType());
+            }
             out.put(HttpHeader.CONTENT_LENGTH, c.length());
             out.put(HttpHeader.LAST_MODIFIED, c.lastModified());
             out.put(HttpHeader.ETAG, c.etag());
-            out.put(HttpHeader.ACCEPT_RANGES, "bytes");
+            out.put(ACCEPT_RANGES);
             if (c.range() != null) {
                 out.put(HttpHeader.CONTENT_RANGE, c.range().contentRange());
             }
@@ -113,6 +124,14 @@ public final class HttpBootHandler extends Handler.Abstract.NonBlocking {
 
     /** {@code httpboot} or {@code EFI} when the raw path's first segment names one, else null. */
     private static String mountOf(String rawPath) {
+        // the common spellings without splitting the path; anything else (an encoded mount
+        // segment, a bare mount) takes the general way below
+        if (rawPath.startsWith("/httpboot/")) {
+            return "httpboot";
+        }
+        if (rawPath.startsWith("/EFI/")) {
+            return "EFI";
+        }
         List<String> segments = RawPaths.rawSegments(rawPath);
         if (segments.isEmpty()) {
             return null;

@@ -3,8 +3,10 @@ package org.bootproxy.httpboot.serve;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bootproxy.httpboot.http.ByteRange;
 import org.bootproxy.httpboot.http.ContentTypes;
 import org.bootproxy.httpboot.http.EntityTag;
@@ -20,13 +22,39 @@ import org.slf4j.LoggerFactory;
  * The httpboot answer to a GET or HEAD, whatever HTTP stack carries it: raw path to file (through
  * {@link RawPaths} and {@link ServedRoot}), conditionals and ranges, and the body as buffers that
  * never copy a file into the heap beyond {@link #SMALL_FILE} bytes. Thread-safe.
+ *
+ * <p>What follows from a file version alone (its validators as header strings, and for a small
+ * file its bytes) is computed once per version and kept, keyed like {@link MappedFiles} on
+ * device/inode, size and modification time as read from the descriptor {@link ServedRoot#open}
+ * returned: the path policy still runs for every request, only the work after it is shared. A
+ * replaced file (atomic rename, so a new inode) or a touched one is a new version. The cache is
+ * bounded by {@link #MAX_VERSIONS} entries and {@link #MAX_CACHED_BYTES} bytes of bodies, and
+ * emptied as a whole when full: a boot tree's hot set is a few dozen files.
  */
 public final class FileService {
 
     /** Files up to this size are read into the heap; larger ones are sent from a shared mapping. */
     public static final int SMALL_FILE = 64 * 1024;
 
+    /** Most file versions whose validators (and small bodies) are kept. */
+    static final int MAX_VERSIONS = 4096;
+    /** Most bytes of small-file bodies kept. */
+    static final long MAX_CACHED_BYTES = 32L * 1024 * 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger(FileService.class);
+
+    private record VersionKey(Object fileKey, long size, FileTime lastModified) {
+    }
+
+    /**
+     * One file version's derived values; {@code body} is a read-only heap buffer of a small
+     * file's bytes, or null when not (yet) kept.
+     */
+    private record Version(EntityTag etag, String etagHeader, Instant modified, String lastModified, ByteBuffer body) {
+    }
+
+    private final ConcurrentHashMap<VersionKey, Version> versions = new ConcurrentHashMap<>();
+    private long cachedBytes; // guarded by versions (writers only)
 
     private final RootDir root;
     private final MappedFiles mapped;
@@ -66,22 +94,75 @@ public final class FileService {
                     e.toString());
             return new Answer.Refused(500, "Cannot read file");
         }
-        EntityTag etag = EntityTag.of(file.fileKey(), file.size(), file.lastModified());
-        Instant modified = file.lastModified().toInstant();
+        Version v = version(file);
         Conditionals.Decision decision = Conditionals.decide(head,
-                new Conditionals.Version(etag, modified, file.size()), headers);
-        String lastModified = HttpDates.format(modified);
+                new Conditionals.Version(v.etag(), v.modified(), file.size()), headers);
         if (decision instanceof Conditionals.Send send) {
             ByteRange range = send.range();
             return new Answer.Content(file, range, range == null ? 0 : range.first(),
                     range == null ? file.size() : range.length(), ContentTypes.forName(file.relativePath()),
-                    etag.toString(), lastModified);
+                    v.etagHeader(), v.lastModified());
         }
         closeQuietly(file);
         if (decision instanceof Conditionals.RangeNotSatisfiable r) {
             return new Answer.Unsatisfiable(r.range().contentRange());
         }
-        return new Answer.NotModified(etag.toString(), lastModified, file.size());
+        return new Answer.NotModified(v.etagHeader(), v.lastModified(), file.size());
+    }
+
+    /** The derived values of an open file's version, from the cache or computed (and kept). */
+    private Version version(ServedFile file) {
+        VersionKey key = new VersionKey(file.fileKey(), file.size(), file.lastModified());
+        Version v = versions.get(key);
+        if (v != null) {
+            return v;
+        }
+        EntityTag etag = EntityTag.of(file.fileKey(), file.size(), file.lastModified());
+        Instant modified = file.lastModified().toInstant();
+        v = new Version(etag, etag.toString(), modified, HttpDates.format(modified), null);
+        if (file.fileKey() == null) {
+            return v; // no identity to key on: nothing kept (another file may share size and time)
+        }
+        synchronized (versions) {
+            if (versions.size() >= MAX_VERSIONS) {
+                clear();
+            }
+            Version raced = versions.putIfAbsent(key, v);
+            return raced != null ? raced : v;
+        }
+    }
+
+    /** A small file's whole body for its version: kept after the first read. */
+    private ByteBuffer smallBody(ServedFile file) throws IOException {
+        VersionKey key = new VersionKey(file.fileKey(), file.size(), file.lastModified());
+        Version v = file.fileKey() == null ? null : versions.get(key);
+        if (v != null && v.body() != null) {
+            return v.body().duplicate();
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) file.size());
+        while (b.hasRemaining()) {
+            if (file.channel().read(b, b.position()) < 0) {
+                throw new IOException("file shrank while reading: " + file.relativePath());
+            }
+        }
+        ByteBuffer body = b.flip().asReadOnlyBuffer();
+        if (v != null) {
+            synchronized (versions) {
+                if (cachedBytes + body.capacity() > MAX_CACHED_BYTES) {
+                    clear();
+                }
+                // replace only the entry read above: a concurrent clear() or fill wins
+                if (versions.replace(key, v, new Version(v.etag(), v.etagHeader(), v.modified(), v.lastModified(), body))) {
+                    cachedBytes += body.capacity();
+                }
+            }
+        }
+        return body.duplicate();
+    }
+
+    private void clear() {
+        versions.clear();
+        cachedBytes = 0;
     }
 
     /**
@@ -91,6 +172,9 @@ public final class FileService {
      */
     public ByteBuffer chunk(Answer.Content c, long done) throws IOException {
         long n = Math.min(c.length() - done, MappedFiles.MAX_REGION);
+        if (c.file().size() <= SMALL_FILE) {
+            return smallBody(c.file()).slice((int) (c.offset() + done), (int) n);
+        }
         if (c.length() <= SMALL_FILE) {
             ByteBuffer b = ByteBuffer.allocate((int) n);
             while (b.hasRemaining()) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +68,42 @@ class FileServiceTest {
             assertThat(big.status()).isEqualTo(206);
             assertThat(b.remaining()).isEqualTo(5);
             assertThat(b.get(4)).isEqualTo((byte) 7);
+        }
+    }
+
+    @Test
+    void smallBody_isKeptPerVersion_andARewriteWithANewTimeIsServedFresh() throws Exception {
+        Path f = root.resolve("BOOT/BOOTX64.EFI");
+        byte[] first = body(get("EFI", 0, "/EFI/BOOT/BOOTX64.EFI"));
+        byte[] again = body(get("EFI", 0, "/EFI/BOOT/BOOTX64.EFI"));
+        // rewritten in place (same inode, same size): only the modification time tells
+        Files.write(f, new byte[] {4, 5, 6});
+        Files.setLastModifiedTime(f, FileTime.from(Instant.parse("2024-01-02T03:04:05Z")));
+        Answer.Content after = (Answer.Content) get("EFI", 0, "/EFI/BOOT/BOOTX64.EFI");
+
+        assertThat(first).containsExactly(1, 2, 3);
+        assertThat(again).containsExactly(1, 2, 3);
+        assertThat(body(after)).containsExactly(4, 5, 6);
+        assertThat(after.lastModified()).isEqualTo("Tue, 02 Jan 2024 03:04:05 GMT");
+    }
+
+    @Test
+    void rangeOfAKeptSmallBody_isSlicedFromIt() throws Exception {
+        body(get("EFI", 0, "/EFI/BOOT/BOOTX64.EFI")); // kept now
+        Answer.Content tail = (Answer.Content) files.answer("EFI", 0, "/EFI/BOOT/BOOTX64.EFI", false,
+                new Conditionals.RequestHeaders(null, null, "bytes=1-", null));
+
+        assertThat(tail.status()).isEqualTo(206);
+        assertThat(body(tail)).containsExactly(2, 3);
+    }
+
+    private byte[] body(Answer answer) throws Exception {
+        try (Answer.Content c = (Answer.Content) answer) {
+            ByteBuffer b = files.chunk(c, 0);
+            assertThat(b.isReadOnly()).isTrue();
+            byte[] out = new byte[b.remaining()];
+            b.get(out);
+            return out;
         }
     }
 }
