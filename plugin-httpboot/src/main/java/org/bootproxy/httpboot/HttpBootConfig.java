@@ -5,10 +5,9 @@ import jakarta.validation.constraints.NotEmpty;
 import java.nio.file.Path;
 import java.util.List;
 import org.bootproxy.httpboot.api.AccessLog;
-import org.bootproxy.httpboot.api.EfiResource;
 import org.bootproxy.httpboot.api.FileEndpoint;
 import org.bootproxy.httpboot.api.HttpBootMetrics;
-import org.bootproxy.httpboot.api.HttpBootResource;
+import org.bootproxy.httpboot.api.BootFileResource;
 import org.bootproxy.httpboot.jetty.HttpBootHandler;
 import org.bootproxy.httpboot.serve.FileService;
 import org.bootproxy.httpboot.serve.MappedFiles;
@@ -62,6 +61,6 @@ public final class HttpBootConfig extends PluginConfig {
         HttpBootHandler fastPath = new HttpBootHandler(files, access, context.listeners().onHttp(),
                 context.listeners().onHttps());
         return new RunningHttpBoot(root, context.listeners(),
-                List.of(new HttpBootResource(endpoint), new EfiResource(endpoint)), fastPath);
+                List.of(new BootFileResource(endpoint)), fastPath);
     }
 }
