@@ -61,6 +61,6 @@ public final class HttpBootConfig extends PluginConfig {
         HttpBootHandler fastPath = new HttpBootHandler(files, access, context.listeners().onHttp(),
                 context.listeners().onHttps());
         return new RunningHttpBoot(root, context.listeners(),
-                List.of(new BootFileResource(endpoint)), fastPath);
+                List.of(new BootFileResource(endpoint)), fastPath, access);
     }
 }

@@ -6,10 +6,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bootproxy.spi.Listeners;
-import org.bootproxy.spi.RunningPlugin;
+import org.bootproxy.httpboot.api.AccessLog;
 import org.bootproxy.httpboot.jetty.HttpBootHandler;
 import org.bootproxy.httpboot.serve.RootDir;
+import org.bootproxy.spi.Listeners;
+import org.bootproxy.spi.RunningPlugin;
 
 /** The started httpboot plugin: two public resources and the listener ports Foreman builds URLs from. */
 public final class RunningHttpBoot implements RunningPlugin {
@@ -18,12 +19,15 @@ public final class RunningHttpBoot implements RunningPlugin {
     private final Listeners listeners;
     private final List<Object> resources;
     private final HttpBootHandler fastPath;
+    private final AccessLog access;
 
-    RunningHttpBoot(RootDir root, Listeners listeners, List<Object> resources, HttpBootHandler fastPath) {
+    RunningHttpBoot(RootDir root, Listeners listeners, List<Object> resources, HttpBootHandler fastPath,
+            AccessLog access) {
         this.root = root;
         this.listeners = listeners;
         this.resources = List.copyOf(resources);
         this.fastPath = fastPath;
+        this.access = access;
     }
 
     /**
@@ -73,8 +77,12 @@ public final class RunningHttpBoot implements RunningPlugin {
         return "root=" + root.configured();
     }
 
-    /** Nothing to release: requests hold their own file descriptors; mappings go with the GC. */
+    /**
+     * Logs the access lines still queued. Requests hold their own file descriptors; mappings go
+     * with the GC.
+     */
     @Override
     public void stop() {
+        access.close();
     }
 }

@@ -124,7 +124,7 @@ public final class FileEndpoint {
             // so the only honest answer left is to cut the connection, which Jetty does.
             aborted[0] = true;
             sent[0] = done + (current == null ? 0 : current.position());
-            LOG.debug("transfer of {} cut short after {} bytes: {}", c.file().relativePath(), sent[0], e.toString());
+            LOG.debug("transfer of {} cut short after {} bytes: {}", c.path(), sent[0], e.toString());
         }
     }
 

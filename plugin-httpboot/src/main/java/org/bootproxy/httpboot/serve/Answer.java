@@ -1,6 +1,7 @@
 package org.bootproxy.httpboot.serve;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.bootproxy.httpboot.http.ByteRange;
 import org.bootproxy.spi.files.ServedFile;
 
@@ -37,13 +38,16 @@ public sealed interface Answer {
     }
 
     /**
-     * 200 or 206: {@code length} bytes of {@code file} from {@code offset}. Owns the open file:
-     * close it when the body is written (or not needed, for HEAD).
+     * 200 or 206: {@code length} bytes of a file version from {@code offset}. The bytes come from
+     * {@code body} (a small file's whole content, read earlier through the path policy) when it
+     * is not null, else from {@code file}, which this answer then owns: close it when the body is
+     * written (or not needed, for HEAD). {@code file} is null when {@code body} is not.
      *
+     * @param path the normalized path below the root, for logs
      * @param range the range for a 206, {@code null} for a 200
      */
-    record Content(ServedFile file, ByteRange range, long offset, long length, String contentType, String etag,
-            String lastModified) implements Answer, AutoCloseable {
+    record Content(String path, ServedFile file, ByteBuffer body, ByteRange range, long offset, long length,
+            String contentType, String etag, String lastModified) implements Answer, AutoCloseable {
         @Override
         public int status() {
             return range == null ? 200 : 206;
@@ -51,7 +55,9 @@ public sealed interface Answer {
 
         @Override
         public void close() throws IOException {
-            file.close();
+            if (file != null) {
+                file.close();
+            }
         }
     }
 }

@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p>What follows from a file version alone (its validators as header strings, and for a small
  * file its bytes) is computed once per version and kept, keyed like {@link MappedFiles} on
  * device/inode, size and modification time as read from the descriptor {@link ServedRoot#open}
- * returned: the path policy still runs for every request, only the work after it is shared. A
+ * returned. Every request runs the path policy: {@link ServedRoot#check} (one {@code lstat} per
+ * component, no descriptor) names the version, and when it is known and its answer needs no bytes
+ * that are not kept (a small file's body, a 304, a HEAD), that is the answer; otherwise
+ * {@link ServedRoot#open} opens the file and the answer comes from the descriptor. Kept bytes were
+ * all read through {@code open}, so nothing reaches a client that did not pass the full policy. A
  * replaced file (atomic rename, so a new inode) or a touched one is a new version. The cache is
  * bounded by {@link #MAX_VERSIONS} entries and {@link #MAX_CACHED_BYTES} bytes of bodies, and
  * emptied as a whole when full: a boot tree's hot set is a few dozen files.
@@ -76,6 +80,10 @@ public final class FileService {
             String relative = relativePath(mount, base, rawPath);
             ServedRoot served = root.served().orElseThrow(() -> new PathRefusedException(
                     PathRefusedException.Reason.NOT_FOUND, rawPath, "root_dir " + root.configured() + " does not exist"));
+            Answer known = fromKnownVersion(served.check(relative), head, headers);
+            if (known != null) {
+                return known;
+            }
             file = served.open(relative);
         } catch (PathRefusedException e) {
             LOG.debug("refused {}: {}", PathRefusedException.printable(rawPath), e.getMessage());
@@ -95,19 +103,47 @@ public final class FileService {
             return new Answer.Refused(500, "Cannot read file");
         }
         Version v = version(file);
-        Conditionals.Decision decision = Conditionals.decide(head,
-                new Conditionals.Version(v.etag(), v.modified(), file.size()), headers);
+        Answer a = decide(file.relativePath(), file, null, v, file.size(), head, headers);
+        if (!(a instanceof Answer.Content)) {
+            closeQuietly(file);
+        }
+        return a;
+    }
+
+    /**
+     * The answer from what is kept for the version {@link ServedRoot#check} found, without
+     * opening the file: when the version is known and the answer needs no bytes (304, 416, HEAD)
+     * or its bytes are kept (a small file). Null when the file has to be opened.
+     */
+    private Answer fromKnownVersion(ServedRoot.Entry e, boolean head, Conditionals.RequestHeaders headers) {
+        if (e.fileKey() == null) {
+            return null;
+        }
+        Version v = versions.get(new VersionKey(e.fileKey(), e.size(), e.lastModified()));
+        if (v == null) {
+            return null;
+        }
+        Answer a = decide(e.relativePath(), null, v.body(), v, e.size(), head, headers);
+        if (a instanceof Answer.Content c && !head && c.length() > 0 && c.body() == null) {
+            return null; // bytes needed that are not kept: open the file
+        }
+        return a;
+    }
+
+    private static Answer decide(String path, ServedFile file, ByteBuffer body, Version v, long size, boolean head,
+            Conditionals.RequestHeaders headers) {
+        Conditionals.Decision decision = Conditionals.decide(head, new Conditionals.Version(v.etag(), v.modified(), size),
+                headers);
         if (decision instanceof Conditionals.Send send) {
             ByteRange range = send.range();
-            return new Answer.Content(file, range, range == null ? 0 : range.first(),
-                    range == null ? file.size() : range.length(), ContentTypes.forName(file.relativePath()),
-                    v.etagHeader(), v.lastModified());
+            return new Answer.Content(path, file, body, range, range == null ? 0 : range.first(),
+                    range == null ? size : range.length(), ContentTypes.forName(path), v.etagHeader(),
+                    v.lastModified());
         }
-        closeQuietly(file);
         if (decision instanceof Conditionals.RangeNotSatisfiable r) {
             return new Answer.Unsatisfiable(r.range().contentRange());
         }
-        return new Answer.NotModified(v.etagHeader(), v.lastModified(), file.size());
+        return new Answer.NotModified(v.etagHeader(), v.lastModified(), size);
     }
 
     /** The derived values of an open file's version, from the cache or computed (and kept). */
@@ -172,6 +208,9 @@ public final class FileService {
      */
     public ByteBuffer chunk(Answer.Content c, long done) throws IOException {
         long n = Math.min(c.length() - done, MappedFiles.MAX_REGION);
+        if (c.body() != null) {
+            return c.body().slice((int) (c.offset() + done), (int) n);
+        }
         if (c.file().size() <= SMALL_FILE) {
             return smallBody(c.file()).slice((int) (c.offset() + done), (int) n);
         }

@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.bootproxy.core.BootproxyConfiguration;
 import org.bootproxy.httpboot.Curl;
 import org.bootproxy.httpboot.RawHttp;
@@ -347,12 +348,19 @@ class FileServingTest {
         awaitCount("httpboot.requests", before + 2);
         awaitCount("httpboot.bytes", bytesBefore + 14);
         awaitCount("httpboot.errors", errorsBefore + 1);
-        JsonNode logs = new ObjectMapper().readTree(RawHttp.get(port(), "/logs").body());
-        StringBuilder messages = new StringBuilder();
-        logs.get("logs").forEach(l -> messages.append(l.get("message").asText()).append('\n'));
-        assertThat(messages.toString())
-                .containsPattern("127\\.0\\.0\\.1 GET /httpboot/grub2/grub\\.cfg 200 14 bytes \\d+ ms")
-                .containsPattern("127\\.0\\.0\\.1 GET /httpboot/no-such-file-for-the-log 404 0 bytes \\d+ ms");
+        // lines reach the log from the access log's writer thread, a moment after the response
+        String ok = "127\\.0\\.0\\.1 GET /httpboot/grub2/grub\\.cfg 200 14 bytes \\d+ ms";
+        String missing = "127\\.0\\.0\\.1 GET /httpboot/no-such-file-for-the-log 404 0 bytes \\d+ ms";
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        String messages;
+        do {
+            JsonNode logs = new ObjectMapper().readTree(RawHttp.get(port(), "/logs").body());
+            StringBuilder b = new StringBuilder();
+            logs.get("logs").forEach(l -> b.append(l.get("message").asText()).append('\n'));
+            messages = b.toString();
+        } while (!(Pattern.compile(ok).matcher(messages).find() && Pattern.compile(missing).matcher(messages).find())
+                && System.nanoTime() < deadline);
+        assertThat(messages).containsPattern(ok).containsPattern(missing);
     }
 
     @Test

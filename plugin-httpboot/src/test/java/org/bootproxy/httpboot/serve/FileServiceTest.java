@@ -97,6 +97,51 @@ class FileServiceTest {
         assertThat(body(tail)).containsExactly(2, 3);
     }
 
+    @Test
+    void aKeptVersion_isAnsweredWithoutOpeningTheFile_butThePolicyStillRunsOnEveryRequest() throws Exception {
+        body(get("EFI", 0, "/EFI/BOOT/BOOTX64.EFI")); // read through open() once, kept now
+        Answer.Content kept = (Answer.Content) get("EFI", 0, "/EFI/BOOT/BOOTX64.EFI");
+        Answer.Content head = (Answer.Content) files.answer("EFI", 0, "/EFI/BOOT/BOOTX64.EFI", true,
+                Conditionals.RequestHeaders.NONE);
+        Answer notModified = files.answer("EFI", 0, "/EFI/BOOT/BOOTX64.EFI", false,
+                new Conditionals.RequestHeaders(kept.etag(), null, null, null));
+
+        assertThat(kept.file()).as("no descriptor for a kept body").isNull();
+        assertThat(body(kept)).containsExactly(1, 2, 3);
+        assertThat(head.file()).isNull();
+        assertThat(head.length()).isEqualTo(3);
+        assertThat(notModified).isInstanceOf(Answer.NotModified.class);
+
+        // the directory becomes a symlink to a copy of itself: same names, never served
+        Files.move(root.resolve("BOOT"), root.resolve("BOOT.real"));
+        Files.createSymbolicLink(root.resolve("BOOT"), Path.of("BOOT.real"));
+        assertThat(get("EFI", 0, "/EFI/BOOT/BOOTX64.EFI")).isEqualTo(new Answer.Refused(403, "Invalid or empty path"));
+        assertThat(files.answer("EFI", 0, "/EFI/BOOT/BOOTX64.EFI", false,
+                new Conditionals.RequestHeaders(kept.etag(), null, null, null)))
+                .isEqualTo(new Answer.Refused(403, "Invalid or empty path"));
+        // the file itself a symlink to the very inode that was kept: still refused
+        Files.delete(root.resolve("BOOT"));
+        Files.createDirectory(root.resolve("BOOT"));
+        Files.createSymbolicLink(root.resolve("BOOT/BOOTX64.EFI"), root.resolve("BOOT.real/BOOTX64.EFI"));
+        assertThat(get("EFI", 0, "/EFI/BOOT/BOOTX64.EFI")).isEqualTo(new Answer.Refused(403, "Invalid or empty path"));
+        // gone: 404, not the kept bytes
+        Files.delete(root.resolve("BOOT/BOOTX64.EFI"));
+        assertThat(get("EFI", 0, "/EFI/BOOT/BOOTX64.EFI")).isEqualTo(new Answer.Refused(404, "Not found"));
+    }
+
+    @Test
+    void aFileReplacedByRename_isANewVersion_readThroughOpen() throws Exception {
+        body(get("EFI", 0, "/EFI/BOOT/BOOTX64.EFI"));
+        Path tmp = root.resolve("BOOT/.new");
+        Files.write(tmp, new byte[] {9, 9, 9});
+        Files.move(tmp, root.resolve("BOOT/BOOTX64.EFI"), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Answer.Content fresh = (Answer.Content) get("EFI", 0, "/EFI/BOOT/BOOTX64.EFI");
+
+        assertThat(fresh.file()).as("an unknown version is opened").isNotNull();
+        assertThat(body(fresh)).containsExactly(9, 9, 9);
+    }
+
     private byte[] body(Answer answer) throws Exception {
         try (Answer.Content c = (Answer.Content) answer) {
             ByteBuffer b = files.chunk(c, 0);

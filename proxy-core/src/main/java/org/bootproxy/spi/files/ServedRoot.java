@@ -15,6 +15,7 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -51,6 +52,10 @@ import java.util.Set;
  * access to the served tree.
  * The root itself is resolved once, at construction ({@link Path#toRealPath}); it may be a
  * symlink (e.g. {@code /var/lib/tftpboot -> /srv/tftp}) because the operator chose it.
+ *
+ * <p>{@link #check} applies the same rules without opening anything (one {@code lstat} per
+ * component), for answering from bytes read earlier through {@code open}; see its comment for
+ * what a match does and does not prove.
  *
  * <p>Where the JDK offers no {@link SecureDirectoryStream} (not Linux), the walk reads each
  * component's attributes without following links and opens the file with
@@ -272,14 +277,56 @@ public final class ServedRoot {
         BasicFileAttributes attrs = null;
         for (int i = 0; i < segments.size(); i++) {
             p = p.resolve(fileName(segments.get(i), requestPath));
-            try {
-                attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException | NotDirectoryException e) {
-                throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "not found");
-            }
+            attrs = attributesNoFollow(p, requestPath);
             check(attrs, i == segments.size() - 1, requestPath);
         }
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         return new ServedFile(relative, ch, attrs.size(), attrs.lastModifiedTime(), attrs.fileKey());
+    }
+
+    /**
+     * What a request path names right now, by the same rules as {@link #open} (text rules; every
+     * component's attributes read without following links; any symlink, a directory, a FIFO or
+     * other non-regular file refused), but without opening anything: one {@code lstat} per
+     * component.
+     *
+     * <p>For callers that keep what they read from a file {@link #open} returned (keyed on
+     * {@link Entry#fileKey()}, size and modification time) and want to know whether a request may
+     * be answered from it. It is not a substitute for {@code open} when reading: a component can
+     * be swapped between two {@code lstat}s, so the only safe use of a match is to serve bytes
+     * that were read earlier through {@code open} from the file with that identity (which then
+     * were inside the root and free of links).
+     *
+     * @throws PathRefusedException when the policy refuses the path
+     */
+    public Entry check(String requestPath) throws PathRefusedException, IOException {
+        List<String> segments = segments(requestPath);
+        Path p = root;
+        BasicFileAttributes attrs = null;
+        for (int i = 0; i < segments.size(); i++) {
+            p = p.resolve(fileName(segments.get(i), requestPath));
+            attrs = attributesNoFollow(p, requestPath);
+            check(attrs, i == segments.size() - 1, requestPath);
+        }
+        return new Entry(String.join("/", segments), attrs.size(), attrs.lastModifiedTime(), attrs.fileKey());
+    }
+
+    /**
+     * A regular file's identity and version as {@link #check} saw it.
+     *
+     * @param relativePath the normalized path below the root, as {@link ServedFile#relativePath()}
+     * @param fileKey device and inode, as {@link ServedFile#fileKey()} ({@code null} where the
+     *        platform has none: then nothing can be matched)
+     */
+    public record Entry(String relativePath, long size, FileTime lastModified, Object fileKey) {
+    }
+
+    private static BasicFileAttributes attributesNoFollow(Path p, String requestPath)
+            throws PathRefusedException, IOException {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "not found");
+        }
     }
 }

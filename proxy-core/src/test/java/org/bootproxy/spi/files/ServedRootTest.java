@@ -92,6 +92,9 @@ class ServedRootTest {
             assertThat(f.size()).isEqualTo(content.length());
             assertThat(f.fileKey()).isNotNull();
             assertThat(f.lastModified()).isNotNull();
+            // check() names the same file version without opening it
+            assertThat(served.check(request)).isEqualTo(
+                    new ServedRoot.Entry(f.relativePath(), f.size(), f.lastModified(), f.fileKey()));
         }
     }
 
@@ -135,6 +138,28 @@ class ServedRootTest {
                     assertThat(((PathRefusedException) e).requestPath()).isEqualTo(request);
                     assertThat(e.getMessage()).doesNotContain(base.toString());
                 });
+        // check() is the same policy without opening
+        assertThatThrownBy(() -> served.check(request)).isInstanceOf(PathRefusedException.class)
+                .satisfies(e -> assertThat(((PathRefusedException) e).reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void check_seesAFileReplacedByALinkOrANewVersion() throws Exception {
+        ServedRoot.Entry before = served.check("dir/b.txt");
+        Path b = root.resolve("dir/b.txt");
+        Files.writeString(base.resolve("b.new"), "B2");
+        Files.move(base.resolve("b.new"), b, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(served.check("dir/b.txt").fileKey()).isNotEqualTo(before.fileKey());
+        Files.delete(b);
+        Files.createSymbolicLink(b, root.resolve("a.txt"));
+        assertThatThrownBy(() -> served.check("dir/b.txt")).isInstanceOf(PathRefusedException.class)
+                .extracting(e -> ((PathRefusedException) e).reason()).isEqualTo(Reason.SYMLINK);
+        Path dir = root.resolve("dir");
+        Files.move(dir, root.resolve("dir.real"));
+        Files.createSymbolicLink(dir, Path.of("dir.real"));
+        assertThatThrownBy(() -> served.check("dir/deeper/c.txt")).isInstanceOf(PathRefusedException.class)
+                .extracting(e -> ((PathRefusedException) e).reason()).isEqualTo(Reason.SYMLINK);
     }
 
     @Test
