@@ -4,6 +4,12 @@
 #
 #   bench/tftp.sh [rounds (default 3)]
 #   ONLY=lockstep bench/tftp.sh [rounds]   direct lockstep-512 and lockstep-1468 only (quick)
+#   PIN=0 bench/tftp.sh [rounds]           every server (all its threads) and the client on CPU 0
+#
+# PIN: a lockstep transfer is a ping-pong, and on a VM a wake-up across CPUs can cost more than
+# either side's work (perf bench sched pipe: 2 us/op on one CPU, 40 us/op across two on this
+# machine some days), so unpinned lockstep figures mostly measure the hypervisor. With every
+# process on one CPU the elapsed time is the sum of client, kernel and server work per block.
 #
 # Needs root, iproute2, atftp, tftpd-hpa (in.tftpd), dnsmasq, gcc, and the core's runnable jar
 # (proxy-core/target/bootproxy.jar: mvn -B -q -DskipTests package). Builds plugin-tftp into a
@@ -121,7 +127,12 @@ ip netns exec "$NS_S" dnsmasq -k --port=0 --enable-tftp --tftp-root="$ROOT" --li
 PIDS+=($!)
 DM_PID=$!
 
-cli() { ip netns exec "$NS_C" "$@"; }
+if [ -n "${PIN:-}" ]; then
+    for p in $BP_PID $HPA_PID $DM_PID; do taskset -a -c -p "$PIN" "$p" > /dev/null; done
+    cli() { ip netns exec "$NS_C" taskset -c "$PIN" "$@"; }
+else
+    cli() { ip netns exec "$NS_C" "$@"; }
+fi
 TARGET=$SRV_IP  # where atftp sends its request: the server, or the relay (client side)
 
 # get <port> <file> <out> [atftp options...]: fails unless the download is complete and correct
