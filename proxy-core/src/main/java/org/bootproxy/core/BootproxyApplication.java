@@ -35,6 +35,8 @@ import org.bootproxy.spi.Enablement;
 import org.bootproxy.spi.PluginCommand;
 import org.bootproxy.spi.PluginConfig;
 import org.bootproxy.spi.ProxyPlugin;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,7 +159,15 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
             }
         });
         if (!pluginHandlers.isEmpty()) {
-            env.getApplicationContext().insertHandler(pluginHandlers);
+            // the server's handler tree exists only once Dropwizard has built the server
+            env.lifecycle().addEventListener(new LifeCycle.Listener() {
+                @Override
+                public void lifeCycleStarting(LifeCycle event) {
+                    if (event instanceof Server server) {
+                        pluginHandlers.mountOn(server);
+                    }
+                }
+            });
         }
 
         boolean http = config.getHttpPort() != null;

@@ -14,7 +14,7 @@ final class BoundPorts implements ServerLifecycleListener {
     @Override
     public void serverStarted(Server server) {
         for (Connector c : server.getConnectors()) {
-            if (c instanceof ServerConnector sc && !String.valueOf(sc.getName()).contains("admin")) {
+            if (c instanceof ServerConnector sc && !isAdmin(sc)) {
                 if (isTls(sc)) {
                     https = sc.getLocalPort();
                 } else {
@@ -22,6 +22,11 @@ final class BoundPorts implements ServerLifecycleListener {
                 }
             }
         }
+    }
+
+    /** Whether a connector is one of Dropwizard's admin connectors (they are named so). */
+    static boolean isAdmin(Connector c) {
+        return c != null && String.valueOf(c.getName()).contains("admin");
     }
 
     /** Whether a connector speaks TLS (Dropwizard wraps the SSL factory, so look at the protocols). */
