@@ -142,6 +142,48 @@ class BootproxyAppTest {
     }
 
     @Test
+    void pluginHandlers_answerOnTheApplicationListenerOnly_andDeclinedRequestsStillReachJersey() throws Exception {
+        HttpResponse<String> fast = Http.get(url("/alpha-fast"));
+        assertThat(fast.statusCode()).isEqualTo(200);
+        assertThat(fast.body()).isEqualTo("fast");
+        assertThat(Http.get("http://127.0.0.1:" + APP.getAdminPort() + "/alpha-fast").statusCode()).isEqualTo(404);
+        assertThat(Http.get(url("/alpha")).body()).isEqualTo("hi");
+        assertThat(Http.get(url("/alpha-fast/more")).body()).isEqualTo("Requested url was not found");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void blockingResources_runOnPoolThreads_soTheyNeverStallTheInlineHandlers() throws Exception {
+        // plugin handlers run on the selector threads; if a declined request ran there too, these
+        // waiting requests (more than there are selectors) would stall every other connection
+        int waiting = 4 * Runtime.getRuntime().availableProcessors() + 2;
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(waiting);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> slow = new java.util.ArrayList<>();
+            for (int i = 0; i < waiting; i++) {
+                // each on its own connection (a new client each), so they spread over the selectors
+                slow.add(clients.submit(() -> Http.get(java.net.http.HttpClient.newHttpClient(), url("/alpha-wait"))));
+            }
+            Thread.sleep(500); // all of them inside the resource by now
+            for (int i = 0; i < 2 * waiting; i++) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> fast = Http.get(java.net.http.HttpClient.newHttpClient(), url("/alpha-fast"));
+                assertThat(fast.body()).isEqualTo("fast");
+                assertThat(System.nanoTime() - t0).as("fast path answered while resources wait")
+                        .isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+            }
+            assertThat(slow).noneMatch(java.util.concurrent.Future::isDone);
+            org.bootproxy.core.testplugins.AlphaPlugin.RELEASE.countDown();
+            for (java.util.concurrent.Future<HttpResponse<String>> f : slow) {
+                assertThat(f.get().body()).isEqualTo("released");
+            }
+        } finally {
+            org.bootproxy.core.testplugins.AlphaPlugin.RELEASE.countDown();
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
     void malformedRequests_neverGet500() throws Exception {
         int port = APP.getLocalPort();
         List<String> requests = List.of(

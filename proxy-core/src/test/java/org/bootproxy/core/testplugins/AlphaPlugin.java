@@ -18,6 +18,12 @@ import org.bootproxy.spi.PluginSpi;
 import org.bootproxy.spi.ProxyPlugin;
 import org.bootproxy.spi.RunningPlugin;
 import org.bootproxy.spi.api.ApiErrors;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +66,32 @@ public final class AlphaPlugin implements ProxyPlugin<AlphaPlugin.Config> {
         }
     }
 
+    /** Blocks until {@link #RELEASE} opens (at most 20 s): stands for a resource that waits on I/O. */
+    public static final java.util.concurrent.CountDownLatch RELEASE = new java.util.concurrent.CountDownLatch(1);
+
+    @Path("/alpha-wait")
+    @Produces(MediaType.TEXT_PLAIN)
+    public static final class WaitResource {
+        @GET
+        public String get() throws InterruptedException {
+            return RELEASE.await(20, java.util.concurrent.TimeUnit.SECONDS) ? "released" : "timed out";
+        }
+    }
+
+    /** A non-blocking Jetty handler for GET /alpha-fast; declines everything else. */
+    static final class FastHandler extends Handler.Abstract.NonBlocking {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if (!"/alpha-fast".equals(request.getHttpURI().getPath())) {
+                return false;
+            }
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+            Content.Sink.write(response, true, "fast", callback);
+            return true;
+        }
+    }
+
     @Path("/alpha-admin")
     @Produces(MediaType.TEXT_PLAIN)
     public static final class AdminResource {
@@ -99,7 +131,12 @@ public final class AlphaPlugin implements ProxyPlugin<AlphaPlugin.Config> {
         return new RunningPlugin() {
             @Override
             public List<Object> publicResources() {
-                return List.of(new PublicResource(config.greeting));
+                return List.of(new PublicResource(config.greeting), new WaitResource());
+            }
+
+            @Override
+            public List<Handler> handlers() {
+                return List.of(new FastHandler());
             }
 
             @Override
