@@ -41,13 +41,17 @@ public interface RunningPlugin {
     }
 
     /**
-     * Jetty core handlers the core places in front of the application's servlet context, for a
-     * plugin whose hot path cannot afford the servlet and Jersey layers (httpboot's file
-     * serving). A handler must decline ({@code handle} returns false) every request it does not
-     * serve — other paths, methods, and listeners the plugin is not enabled on — so the core's
-     * routing, authorization and error texts stay in charge of everything else. Handlers see no
-     * servlet filters (no request-id MDC) and must do their own access logging. The core starts
-     * and stops them with the server.
+     * Jetty core handlers the core places at the top of the server's handler tree, ahead of
+     * Dropwizard's, for a plugin whose hot path cannot afford the servlet and Jersey layers
+     * (httpboot's file serving). They see requests from the application listeners only. A
+     * handler must decline ({@code handle} returns false) every request it does not serve — other
+     * paths, methods, and listeners the plugin is not enabled on — so the core's routing,
+     * authorization and error texts stay in charge of everything else. Handlers see no servlet
+     * filters (no request-id MDC) and must do their own access logging. When every plugin's
+     * handlers are {@code NON_BLOCKING} (they never wait: no blocking I/O, no locks held for
+     * long, asynchronous writes), Jetty runs them on the thread that parsed the request; a
+     * blocking one makes every request go through a pool thread. The core starts and stops them
+     * with the server.
      */
     default List<org.eclipse.jetty.server.Handler> handlers() {
         return List.of();

@@ -24,14 +24,18 @@ import org.eclipse.jetty.util.IteratingCallback;
 /**
  * A Jetty core {@link Handler} serving GET and HEAD of {@code /httpboot/<path>} and
  * {@code /EFI/<path>} with the same {@link FileService} as the JAX-RS resources, without the
- * servlet and Jersey layers (which cost about six times nginx's CPU per small request here; see
+ * servlet and Jersey layers (which cost about six times nginx's CPU per small request; see
  * BENCHMARKS.md). Bodies are written asynchronously ({@link Response#write} with callbacks), so
  * a slow client holds no thread.
  *
- * <p>Not wired by default: the core would place it in front of the application's servlet context
- * on the listeners httpboot is enabled on. Any other request (another path, another method) is
- * declined ({@code handle} returns false) for the next handler, so the core's routing, 404 text
- * and authorization stay in charge of everything else. Thread-safe.
+ * <p>The core mounts it ({@code RunningPlugin.handlers()}) at the top of the server's handler tree.
+ * It is declared non-blocking, so Jetty runs it on the thread that parsed the request: it never
+ * waits for a peer or a lock (writes are asynchronous), and its file system work (the path walk,
+ * a first read of at most 64 KiB, page faults on a shared mapping) runs inline, as in nginx's
+ * event loop.
+ * It serves only the listeners httpboot is enabled on; any other request (another path, another
+ * method) is declined ({@code handle} returns false) for the next handler, so the core's routing,
+ * 404 text and authorization stay in charge of everything else. Thread-safe.
  */
 public final class HttpBootHandler extends Handler.Abstract.NonBlocking {
 
