@@ -48,11 +48,6 @@ final class PortPool {
         this.limit = limit;
     }
 
-    /** Remembers an address bound outside the pool (the listener), so it is never handed out. */
-    synchronized void exclude(SocketAddress a) {
-        known.add(a);
-    }
-
     /** A port for a new transfer. Never call it on the I/O thread. */
     InetSocketAddress take() throws IOException {
         boolean overLimit;

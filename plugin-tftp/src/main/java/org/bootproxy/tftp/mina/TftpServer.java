@@ -44,14 +44,16 @@ import org.slf4j.LoggerFactory;
  * The TFTP server: a thin Apache MINA UDP adapter around {@link ReadTransfer}.
  *
  * <h2>Shape</h2>
- * A few {@link NioDatagramAcceptor}s ("lanes", one I/O thread each, as many as CPUs up to 4): the
- * first holds the listening port, and every lane holds transfer ports (see {@link PortPool});
- * transfers are spread over the lanes round-robin. A transfer's datagrams are decoded and handed
- * to it on its lane's I/O thread and answers are sent inline from there, so the steady state has
- * no thread hop. Starting a transfer
- * (path policy, file open, taking a port) runs on one "starter" thread, because MINA's
- * {@code bind}/{@code newSession} must not run on the I/O thread. Timeouts run on one timer
- * thread.
+ * One {@link NioDatagramAcceptor} holds the listening port: requests, refusals, "server busy",
+ * malformed datagrams. A few more ("lanes", one I/O thread each, as many as CPUs up to 4) hold the
+ * transfer ports (see {@link PortPool}), unconnected and with {@code SO_REUSEADDR}: there MINA
+ * answers ERROR 5 to anyone who is not the port's transfer peer. Each transfer also binds the
+ * same port with a socket connected to its peer ({@link TransferPort}): the peer's datagrams go
+ * there, to one thread per transfer that hands them to the transfer, which answers inline, so the
+ * steady state is a blocking {@code read} and a {@code write}, no selector, no thread hop (see
+ * {@link TransferPort} for why). Starting a transfer (path policy, file open, taking a port) runs
+ * on one "starter" thread, because MINA's {@code bind} must not run on an I/O thread. Timeouts
+ * run on one timer thread.
  *
  * <h2>Rules</h2>
  * <ul>
@@ -87,10 +89,11 @@ public final class TftpServer {
     private final int ioThreads;
     private final AtomicInteger nextLane = new AtomicInteger();
 
-    /** One MINA acceptor (one I/O thread) and its transfer ports; lane 0 also holds the listener. */
+    /** One MINA acceptor (one I/O thread) and the transfer ports bound on it. */
     private record Lane(NioDatagramAcceptor acceptor, PortPool ports) {
     }
 
+    private NioDatagramAcceptor listener;
     private Lane[] lanes;
     private ExecutorService starter;
     private ScheduledThreadPoolExecutor timer;
@@ -100,7 +103,7 @@ public final class TftpServer {
 
     /** A running transfer. */
     private record Active(SocketAddress peer, String file, Lane lane, InetSocketAddress port, ReadTransfer transfer,
-            SessionSink sink, String options) {
+            TransferPort connected, String options) {
     }
 
     /**
@@ -146,24 +149,15 @@ public final class TftpServer {
         Handler handler = new Handler();
         lanes = new Lane[ioThreads];
         try {
+            // the well-known port without SO_REUSEADDR: a port in use is an error, not shared
+            listener = acceptor(handler, false);
+            listener.bind(listen);
+            boundListen = (InetSocketAddress) listener.getLocalAddresses().iterator().next();
             for (int i = 0; i < ioThreads; i++) {
-                NioDatagramAcceptor acceptor = new NioDatagramAcceptor();
-                acceptor.setSessionRecycler(new TidSessionRecycler());
-                DatagramSessionConfig cfg = acceptor.getSessionConfig();
-                // MINA allocates this much per datagram; requests beyond it are truncated (and then
-                // malformed), as tftpd-hpa reads at most 516 bytes
-                cfg.setReadBufferSize(1024);
-                cfg.setReceiveBufferSize(1 << 20);
-                cfg.setSendBufferSize(1 << 20);
-                cfg.setCloseOnPortUnreachable(false);
-                acceptor.setHandler(handler);
+                // transfer ports with it: each is shared with its transfer's connected socket
+                NioDatagramAcceptor acceptor = acceptor(handler, true);
                 lanes[i] = new Lane(acceptor,
                         new PortPool(acceptor, listen.getAddress(), 2 * maxTransfers + PortPool.BATCH));
-                if (i == 0) {
-                    acceptor.bind(listen);
-                    boundListen = (InetSocketAddress) acceptor.getLocalAddresses().iterator().next();
-                    lanes[i].ports().exclude(boundListen);
-                }
                 lanes[i].ports().prefill();
             }
         } catch (IOException | RuntimeException e) {
@@ -174,6 +168,21 @@ public final class TftpServer {
         LOG.info("TFTP server listening on {} serving {} (max_blksize={} max_windowsize={} timeout={} retries={} "
                 + "max_transfers={}, {} I/O threads)", boundListen, root.root(), settings.maxBlksize(),
                 settings.maxWindowsize(), settings.timeout(), settings.retries(), maxTransfers, ioThreads);
+    }
+
+    private static NioDatagramAcceptor acceptor(Handler handler, boolean reuseAddress) {
+        NioDatagramAcceptor acceptor = new NioDatagramAcceptor();
+        acceptor.setSessionRecycler(new TidSessionRecycler());
+        DatagramSessionConfig cfg = acceptor.getSessionConfig();
+        // MINA allocates this much per datagram; requests beyond it are truncated (and then
+        // malformed), as tftpd-hpa reads at most 516 bytes
+        cfg.setReadBufferSize(1024);
+        cfg.setReceiveBufferSize(1 << 20);
+        cfg.setSendBufferSize(1 << 20);
+        cfg.setCloseOnPortUnreachable(false);
+        cfg.setReuseAddress(reuseAddress); // MINA applies it before binding
+        acceptor.setHandler(handler);
+        return acceptor;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -215,17 +224,15 @@ public final class TftpServer {
         }
         if (lanes != null) {
             for (Lane lane : lanes) {
-                if (lane == null) {
-                    continue;
+                if (lane != null) {
+                    dispose(lane.acceptor());
                 }
-                try {
-                    lane.acceptor().unbind();
-                } catch (RuntimeException e) {
-                    LOG.warn("TFTP server: unbinding failed: {}", e.toString());
-                }
-                lane.acceptor().dispose(true);
             }
             lanes = null;
+        }
+        if (listener != null) {
+            dispose(listener);
+            listener = null;
         }
         if (timer != null) {
             timer.shutdownNow();
@@ -234,6 +241,15 @@ public final class TftpServer {
         if (boundListen != null) {
             LOG.info("TFTP server on {} stopped", boundListen);
         }
+    }
+
+    private static void dispose(NioDatagramAcceptor acceptor) {
+        try {
+            acceptor.unbind();
+        } catch (RuntimeException e) {
+            LOG.warn("TFTP server: unbinding failed: {}", e.toString());
+        }
+        acceptor.dispose(true);
     }
 
     // ---------------------------------------------------------------------------------- I/O
@@ -348,15 +364,20 @@ public final class TftpServer {
                     ? new OctetSource(file.channel(), opts.blksize())
                     : new NetasciiSource(file.channel(), opts.blksize());
             Lane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
+            long startNanos = System.nanoTime();
             InetSocketAddress port = lane.ports().take();
-            IoSession session = lane.acceptor().newSession(peer, port);
-            SessionSink sink = new SessionSink(session, opts.windowsize() + 2);
+            TransferPort connected;
+            try {
+                connected = TransferPort.open(port, peer, opts.windowsize() + 2);
+            } catch (IOException | RuntimeException e) {
+                lane.ports().release(port);
+                throw e;
+            }
             String optText = "mode=" + rrq.mode().wire() + (opts.oack().isEmpty() ? "" : " " + opts.oack());
             Active[] self = new Active[1];
-            long startNanos = System.nanoTime();
-            ReadTransfer transfer = new ReadTransfer(opts, source, sink, clock, settings.retries(),
+            ReadTransfer transfer = new ReadTransfer(opts, source, connected, clock, settings.retries(),
                     outcome -> finished(self[0], outcome));
-            Active a = new Active(peer, rrq.filename(), lane, port, transfer, sink, optText);
+            Active a = new Active(peer, rrq.filename(), lane, port, transfer, connected, optText);
             self[0] = a;
             byPort.set(port.getPort(), a);
             Active old = byPeer.put(peer, a);
@@ -365,6 +386,7 @@ public final class TftpServer {
             }
             listenerSession.closeNow();
             started = true;
+            connected.receive("tftp-" + port.getPort(), datagram -> deliver(a, datagram));
             LOG.debug("TFTP: {} -> {} from port {} ({}), setup {} us", peer, rrq.filename(), port.getPort(), optText,
                     (System.nanoTime() - startNanos) / 1000);
             transfer.start();
@@ -399,6 +421,12 @@ public final class TftpServer {
             }
             return;
         }
+        // the peer's datagrams normally reach its connected socket, not this one (see TransferPort)
+        deliver(a, buf);
+    }
+
+    /** A datagram from a transfer's peer, on the transfer's connected socket or (rarely) MINA's. */
+    private void deliver(Active a, ByteBuffer buf) {
         int pos = buf.position();
         if (buf.remaining() >= 4 && buf.getShort(pos) == 4) {
             // the hot path: an ACK, without building a packet object
@@ -446,7 +474,7 @@ public final class TftpServer {
         }
         metrics.bytes.inc(o.bytes());
         metrics.retransmits.inc(o.retransmits());
-        a.sink().session().closeOnFlush();
+        a.connected().close();
         byPort.compareAndSet(a.port().getPort(), a, null);
         byPeer.remove(a.peer(), a);
         a.lane().ports().release(a.port());

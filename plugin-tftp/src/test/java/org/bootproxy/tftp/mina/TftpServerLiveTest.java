@@ -246,6 +246,27 @@ class TftpServerLiveTest {
         assertThat(server.metrics().unknownTid()).isGreaterThanOrEqualTo(2);
     }
 
+    @Test
+    void theListeningPortIsExclusive_unlikeTransferPorts() throws Exception {
+        // transfer ports are shared with each transfer's connected socket (SO_REUSEADDR); the
+        // well-known port must not be: a second server there is an error, not a silent split
+        TftpServer second = new TftpServer(new InetSocketAddress(lo, port), ServedRoot.of(root),
+                new TransferSettings(65464, 64, Duration.ofSeconds(1), 3), 10, new MetricRegistry());
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(second::start).isInstanceOf(IOException.class);
+        } finally {
+            second.stop();
+        }
+        try (java.nio.channels.DatagramChannel taker = java.nio.channels.DatagramChannel.open()) {
+            taker.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> taker.bind(new InetSocketAddress(lo, port)))
+                    .isInstanceOf(java.net.BindException.class);
+        }
+        // and the running server still answers
+        Path local = fresh("after-second");
+        assertThat(tftpHpa("octet", "grub2/grub.cfg", local).exit()).isZero();
+    }
+
     static Stream<Arguments> malformedRequests() {
         return Stream.of(
                 Arguments.of("truncated", new byte[] {0}),
