@@ -17,7 +17,8 @@
 # transfer into a log file); tftpd-hpa (in.tftpd -L, forks per request) and dnsmasq (-k,
 # TFTP only) run in the foreground under this script. All three serve the same root.
 #
-# Cases, each measured with atftp in the client namespace, best of <rounds>, sha256 checked:
+# Cases, each measured with atftp in the client namespace, best of <rounds> (rounds alternate the
+# servers), sha256 checked:
 #   lockstep-512     64 MiB, no options (RFC 1350 lockstep, 512-byte blocks)
 #   lockstep-1468    64 MiB, blksize 1468
 #   window16-1468    64 MiB, blksize 1468 windowsize 16 (a peer without RFC 7440 runs lockstep)
@@ -218,18 +219,29 @@ run_cases() { # run_cases <label> <file> <MiB> <rounds> <relay hold us, or empty
         [ -n "$o1" ] && opts+=("$o1")
         [ -n "${o2:-}" ] && opts+=("$o2")
         case "$name" in *-512) blocks=$((mib * 2048)) ;; *) blocks=$((mib * 1048576 / 1468)) ;; esac
+        # rounds outside, servers inside: the machine's slow drifts (other load, the hypervisor)
+        # hit every server alike instead of whichever ran its rounds during them
         for s in "${SERVERS[@]}"; do
-            IFS='|' read -r sname sport spid <<< "$s"
-            local port=$sport
-            if [ -n "$via" ]; then
-                start_relay "$sport" "$via"
-                port=$RELAY_PORT
-            fi
-            local t c
-            read -r t c <<< "$(best "$spid" "$port" "$file" "$rounds" "${opts[@]}")"
-            R["$label/$name/$sname"]=$t
-            C["$label/$name/$sname"]=$c
-            [ -n "$via" ] && stop_relay "$label/$name/$sname"
+            IFS='|' read -r sname _ _ <<< "$s"
+            R["$label/$name/$sname"]=999999
+            C["$label/$name/$sname"]=-1
+        done
+        for _ in $(seq 1 "$rounds"); do
+            for s in "${SERVERS[@]}"; do
+                IFS='|' read -r sname sport spid <<< "$s"
+                local port=$sport
+                if [ -n "$via" ]; then
+                    start_relay "$sport" "$via"
+                    port=$RELAY_PORT
+                fi
+                local t c
+                read -r t c <<< "$(timed "$spid" "$port" "$file" "$WORK/out" "${opts[@]}")"
+                if [ "$(echo "$t < ${R[$label/$name/$sname]}" | bc -l)" = 1 ]; then
+                    R["$label/$name/$sname"]=$t
+                    C["$label/$name/$sname"]=$c
+                fi
+                [ -n "$via" ] && stop_relay "$label/$name/$sname"
+            done
         done
         printf '%-7s %-14s' "$label" "$name"
         for s in "${SERVERS[@]}"; do

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TFTP server: a thin Apache MINA UDP adapter around {@link ReadTransfer}.
+ * The TFTP server: Apache MINA acceptors and per-transfer connected sockets around
+ * {@link ReadTransfer}, which holds the protocol.
  *
  * <h2>Shape</h2>
  * One {@link NioDatagramAcceptor} holds the listening port: requests, refusals, "server busy",
@@ -94,6 +97,7 @@ public final class TftpServer {
     }
 
     private NioDatagramAcceptor listener;
+    private final List<ExecutorService> ioExecutors = new ArrayList<>();
     private Lane[] lanes;
     private ExecutorService starter;
     private ScheduledThreadPoolExecutor timer;
@@ -170,8 +174,12 @@ public final class TftpServer {
                 settings.maxWindowsize(), settings.timeout(), settings.retries(), maxTransfers, ioThreads);
     }
 
-    private static NioDatagramAcceptor acceptor(Handler handler, boolean reuseAddress) {
-        NioDatagramAcceptor acceptor = new NioDatagramAcceptor();
+    private NioDatagramAcceptor acceptor(Handler handler, boolean reuseAddress) {
+        // an executor of ours: MINA would shutdownNow() one of its own on dispose, interrupting
+        // its acceptor thread in a semaphore wait and logging that as an "Unexpected exception"
+        ExecutorService io = Executors.newSingleThreadExecutor(r -> daemon(r, "tftp-io"));
+        ioExecutors.add(io);
+        NioDatagramAcceptor acceptor = new NioDatagramAcceptor(io);
         acceptor.setSessionRecycler(new TidSessionRecycler());
         DatagramSessionConfig cfg = acceptor.getSessionConfig();
         // MINA allocates this much per datagram; requests beyond it are truncated (and then
@@ -234,6 +242,17 @@ public final class TftpServer {
             dispose(listener);
             listener = null;
         }
+        for (ExecutorService io : ioExecutors) {
+            io.shutdown(); // the disposed acceptor's loop has ended or is ending: no interrupt
+        }
+        for (ExecutorService io : ioExecutors) {
+            try {
+                io.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ioExecutors.clear();
         if (timer != null) {
             timer.shutdownNow();
         }
