@@ -5,6 +5,7 @@
 #   bench/tftp.sh [rounds (default 3)]
 #   ONLY=lockstep bench/tftp.sh [rounds]   direct lockstep-512 and lockstep-1468 only (quick)
 #   PIN=0 bench/tftp.sh [rounds]           every server (all its threads) and the client on CPU 0
+#   NOPERF=1 bench/tftp.sh [rounds]        no perf stat attached while timing (no us/blk figures)
 #
 # PIN: a lockstep transfer is a ping-pong, and on a VM a wake-up across CPUs can cost more than
 # either side's work (perf bench sched pipe: 2 us/op on one CPU, 40 us/op across two on this
@@ -192,7 +193,8 @@ best() {
 }
 
 PERF=
-command -v perf > /dev/null && PERF=perf
+# NOPERF=1: time without perf attached (perf stat adds work to every context switch it counts)
+command -v perf > /dev/null && [ -z "${NOPERF:-}" ] && PERF=perf
 
 echo "warming up (JIT, page cache)..." >&2
 for _ in 1 2; do
@@ -246,8 +248,9 @@ run_cases() { # run_cases <label> <file> <MiB> <rounds> <relay hold us, or empty
         printf '%-7s %-14s' "$label" "$name"
         for s in "${SERVERS[@]}"; do
             IFS='|' read -r sname _ _ <<< "$s"
-            printf ' %s %5s MiB/s %4s us/blk' "$sname" "$(mibs "$mib" "${R[$label/$name/$sname]}")" \
-                "$(echo "scale=1; ${C[$label/$name/$sname]} * 1000 / $blocks" | bc -l)"
+            local cpu=n/a
+            [ "${C[$label/$name/$sname]}" -ge 0 ] && cpu=$(echo "scale=1; ${C[$label/$name/$sname]} * 1000 / $blocks" | bc -l)
+            printf ' %s %5s MiB/s %4s us/blk' "$sname" "$(mibs "$mib" "${R[$label/$name/$sname]}")" "$cpu"
         done
         printf '  ratio to tftpd-hpa %sx, to dnsmasq %sx\n' \
             "$(echo "scale=2; ${R[$label/$name/tftpd-hpa]} / ${R[$label/$name/bootproxy]}" | bc -l)" \

@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Where a transfer's packets go: the transport adapter sends them to the transfer's peer from the
- * transfer's own port. Called with the transfer's lock held, from the I/O thread or the timer
- * thread; implementations must not block.
+ * transfer's own port. Called with the transfer's lock held, from the thread that receives the
+ * peer's datagrams or the timer thread; implementations may block only while the socket cannot
+ * take the datagram (a full send buffer), never on anything the peer does.
  */
 public interface PacketSink {
 

@@ -28,10 +28,10 @@ import org.bootproxy.tftp.protocol.TftpPacket.OptionAck;
  * </ul>
  *
  * <h2>Threading</h2>
- * Every entry point is {@code synchronized}: the I/O thread delivers packets, the clock's timer
- * thread delivers timeouts. The timer is lazy: progress only moves a deadline field, and the one
- * scheduled check re-arms itself for the new deadline when it fires early, so a fast transfer
- * costs no timer operation per packet.
+ * Every entry point is {@code synchronized}: the thread receiving the peer's datagrams delivers
+ * packets, the clock's timer thread delivers timeouts. The timer is lazy: progress only moves a
+ * deadline field, and the one scheduled check re-arms itself for the new deadline when it fires
+ * early, so a fast transfer costs no timer operation per packet.
  */
 public final class ReadTransfer {
 
