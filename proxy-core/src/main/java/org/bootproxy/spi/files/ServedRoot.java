@@ -273,6 +273,16 @@ public final class ServedRoot {
 
     private ServedFile openPortable(String requestPath, List<String> segments, String relative)
             throws PathRefusedException, IOException {
+        Walked w = walkAttributes(requestPath, segments);
+        FileChannel ch = FileChannel.open(w.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        return new ServedFile(relative, ch, w.attrs().size(), w.attrs().lastModifiedTime(), w.attrs().fileKey());
+    }
+
+    private record Walked(Path path, BasicFileAttributes attrs) {
+    }
+
+    /** The policy's walk by path: each component's attributes without following links, checked. */
+    private Walked walkAttributes(String requestPath, List<String> segments) throws PathRefusedException, IOException {
         Path p = root;
         BasicFileAttributes attrs = null;
         for (int i = 0; i < segments.size(); i++) {
@@ -280,8 +290,7 @@ public final class ServedRoot {
             attrs = attributesNoFollow(p, requestPath);
             check(attrs, i == segments.size() - 1, requestPath);
         }
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        return new ServedFile(relative, ch, attrs.size(), attrs.lastModifiedTime(), attrs.fileKey());
+        return new Walked(p, attrs);
     }
 
     /**
@@ -301,13 +310,7 @@ public final class ServedRoot {
      */
     public Entry check(String requestPath) throws PathRefusedException, IOException {
         List<String> segments = segments(requestPath);
-        Path p = root;
-        BasicFileAttributes attrs = null;
-        for (int i = 0; i < segments.size(); i++) {
-            p = p.resolve(fileName(segments.get(i), requestPath));
-            attrs = attributesNoFollow(p, requestPath);
-            check(attrs, i == segments.size() - 1, requestPath);
-        }
+        BasicFileAttributes attrs = walkAttributes(requestPath, segments).attrs();
         return new Entry(String.join("/", segments), attrs.size(), attrs.lastModifiedTime(), attrs.fileKey());
     }
 
