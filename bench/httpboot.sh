@@ -13,6 +13,7 @@
 # and prints bootproxy/nginx ratios and bootproxy's peak RSS (VmHWM) and largest sampled VmRSS.
 # Targets (BENCHMARKS.md): >= 0.9x throughput large, >= 0.6x requests/s small, RSS < 512 MiB.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 DUR=${1:-10}
 ROUNDS=${2:-2}
@@ -61,27 +62,17 @@ mkdir -p "$ROOT/grub2"
 head -c $((64 * 1024 * 1024)) /dev/urandom > "$ROOT/big.img"
 head -c 4096 /dev/urandom > "$ROOT/grub2/small.efi"
 
-cat > "$WORK/bootproxy.yml" <<YML
+{
+cat <<YML
 http_port: $BP_PORT
 bind_host: 127.0.0.1
 plugins:
   httpboot:
     enabled: true
     root_dir: $ROOT
-server:
-  adminConnectors:
-    - type: http
-      bindHost: 127.0.0.1
-      port: 0
-  requestLog:
-    appenders: []
-logging:
-  level: INFO
-  appenders:
-    - type: file
-      currentLogFilename: $WORK/bootproxy.log
-      archive: false
 YML
+bootproxy_yaml_tail "$WORK/bootproxy.log"
+} > "$WORK/bootproxy.yml"
 
 mkdir -p "$WORK/nginx"
 cat > "$WORK/nginx/nginx.conf" <<NGX

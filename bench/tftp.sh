@@ -34,6 +34,7 @@
 # both block sizes; windowsize 16 faster than every peer's best; all 100 concurrent transfers
 # complete with the right checksums.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 ROUNDS=${1:-3}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -92,7 +93,8 @@ ip -n "$NS_S" addr add $SRV_IP/24 dev veth0
 ip -n "$NS_C" addr add $CLI_IP/24 dev veth0
 for ns in "$NS_S" "$NS_C"; do ip -n "$ns" link set lo up; ip -n "$ns" link set veth0 up; done
 
-cat > "$WORK/bootproxy.yml" <<YML
+{
+cat <<YML
 http_port: 18490
 bind_host: 127.0.0.1
 plugins:
@@ -100,20 +102,9 @@ plugins:
     enabled: true
     root: $ROOT
     listen: $SRV_IP:$BP_PORT
-server:
-  adminConnectors:
-    - type: http
-      bindHost: 127.0.0.1
-      port: 0
-  requestLog:
-    appenders: []
-logging:
-  level: INFO
-  appenders:
-    - type: file
-      currentLogFilename: $WORK/bootproxy.log
-      archive: false
 YML
+bootproxy_yaml_tail "$WORK/bootproxy.log"
+} > "$WORK/bootproxy.yml"
 
 # shellcheck disable=SC2086
 ip netns exec "$NS_S" java $JAVA_OPTS -Dbootproxy.modules="$WORK/modules" -jar "$JAR" server "$WORK/bootproxy.yml" \

@@ -3,7 +3,7 @@ package org.bootproxy.core;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -28,7 +28,8 @@ import org.eclipse.jetty.util.thread.Invocable;
  *
  * <p>Plugin handlers see requests from the application listeners only, never the admin one; each
  * decides itself which paths, methods and listeners are its own ({@code handle} returns false for
- * the rest).
+ * the rest). On TLS listeners their requests carry the servlet API's TLS attributes, so a request
+ * log format that prints the cipher suite works for them too.
  */
 final class PluginHandlers extends Handler.Wrapper {
 
@@ -96,9 +97,28 @@ final class PluginHandlers extends Handler.Wrapper {
         return true;
     }
 
+    /**
+     * The servlet API's TLS attributes ({@code jakarta.servlet.request.cipher_suite}, ...), which
+     * request log formats ({@code %reqAttribute{...}}) and servlets read: the servlet layer derives
+     * them from Jetty's session data, and a request a plugin handler answers never reaches it.
+     */
+    private static void exposeTls(Request request) {
+        if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl) {
+            request.setAttribute("jakarta.servlet.request.cipher_suite", ssl.cipherSuite());
+            request.setAttribute("jakarta.servlet.request.key_size", ssl.keySize());
+            request.setAttribute("jakarta.servlet.request.ssl_session_id", ssl.sslSessionId());
+            if (ssl.peerCertificates() != null) {
+                request.setAttribute("jakarta.servlet.request.X509Certificate", ssl.peerCertificates());
+            }
+        }
+    }
+
     private boolean offer(Request request, Response response, Callback callback) throws Exception {
         if (BoundPorts.isAdmin(request.getConnectionMetaData().getConnector())) {
             return false;
+        }
+        if (request.isSecure()) {
+            exposeTls(request);
         }
         for (Handler h : handlers) {
             if (h.handle(request, response, callback)) {

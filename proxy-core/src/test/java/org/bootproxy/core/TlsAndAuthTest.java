@@ -50,6 +50,8 @@ class TlsAndAuthTest {
             assertThat(Http.get(c, base + "/features").statusCode()).isEqualTo(200);
             assertThat(Http.get(c, base + "/version").statusCode()).isEqualTo(200);
             assertThat(Http.get(c, base + "/alpha").body()).isEqualTo("hello");
+            // a plugin's Jetty handler sees the TLS attributes the servlet layer would have given
+            assertThat(Http.get(c, base + "/alpha-fast/tls").body()).startsWith("TLS_");
             for (String path : new String[] {"/v2/features", "/logs", "/alpha-admin"}) {
                 HttpResponse<String> r = Http.get(c, base + path);
                 assertThat(r.statusCode()).as(path).isEqualTo(403);

@@ -82,12 +82,14 @@ public final class AlphaPlugin implements ProxyPlugin<AlphaPlugin.Config> {
     static final class FastHandler extends Handler.Abstract.NonBlocking {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            if (!"/alpha-fast".equals(request.getHttpURI().getPath())) {
+            String path = request.getHttpURI().getPath();
+            if (!"/alpha-fast".equals(path) && !"/alpha-fast/tls".equals(path)) {
                 return false;
             }
             response.setStatus(200);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
-            Content.Sink.write(response, true, "fast", callback);
+            Content.Sink.write(response, true, path.endsWith("/tls")
+                    ? String.valueOf(request.getAttribute("jakarta.servlet.request.cipher_suite")) : "fast", callback);
             return true;
         }
     }
