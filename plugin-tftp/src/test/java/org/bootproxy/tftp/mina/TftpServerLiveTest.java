@@ -387,6 +387,37 @@ class TftpServerLiveTest {
         awaitUntil(() -> server.metrics().timedOut() == before + 1);
     }
 
+    @Test
+    void vanishedClient_isAbandonedAfterItsRetries_andItsThreadEnds() throws Exception {
+        long before = server.metrics().timedOut();
+        int tid;
+        try (RawClient c = new RawClient(lo)) {
+            c.send(port, new ReadRequest("big.bin", TransferMode.OCTET, Options.of("timeout", "1")));
+            tid = c.receive().fromPort();
+            c.send(tid, new Ack(0)); // DATA 1 follows; then the client's port closes
+            assertThat(((Data) c.receive().packet()).block()).isEqualTo(1);
+        }
+        // retransmissions now go to a closed port; whatever comes back (an ICMP port unreachable,
+        // which a connected socket may report on receive), the transfer ends by its timeouts only,
+        // its thread stays parked meanwhile and ends with it
+        String name = "tftp-" + tid;
+        Thread receiver = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name))
+                .findFirst().orElseThrow();
+        Thread.sleep(2500); // two retransmissions
+        long cpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(receiver.getId());
+        assertThat(cpuNanos).as("receiving thread's CPU time while the client is gone").isBetween(0L, 300_000_000L);
+        awaitUntil(() -> server.metrics().timedOut() == before + 1, 10);
+        awaitUntil(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals(name)), 5);
+    }
+
+    static void awaitUntil(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within " + seconds + " s").isLessThan(end);
+            Thread.sleep(10);
+        }
+    }
+
     static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + 5_000_000_000L;
         while (!condition.getAsBoolean()) {
