@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Shape</h2>
  * One {@link NioDatagramAcceptor} holds the listening port: requests, refusals, "server busy",
- * malformed datagrams. A few more ("lanes", one I/O thread each, as many as CPUs up to 4) hold the
- * transfer ports (see {@link PortPool}), unconnected and with {@code SO_REUSEADDR}: there MINA
- * answers ERROR 5 to anyone who is not the port's transfer peer. Each transfer also binds the
+ * malformed datagrams. A second one holds the transfer ports (see {@link PortPool}), unconnected
+ * and with {@code SO_REUSEADDR}: there MINA answers ERROR 5 to anyone who is not the port's
+ * transfer peer (strangers only, so one I/O thread is plenty). Each transfer also binds the
  * same port with a socket connected to its peer ({@link TransferPort}): the peer's datagrams go
  * there, to one thread per transfer that hands them to the transfer, which answers inline, so the
  * steady state is a blocking {@code read} and a {@code write}, no selector, no thread hop (see
@@ -89,16 +89,10 @@ public final class TftpServer {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicReferenceArray<Active> byPort = new AtomicReferenceArray<>(65536);
     private final ConcurrentHashMap<SocketAddress, Active> byPeer = new ConcurrentHashMap<>();
-    private final int ioThreads;
-    private final AtomicInteger nextLane = new AtomicInteger();
-
-    /** One MINA acceptor (one I/O thread) and the transfer ports bound on it. */
-    private record Lane(NioDatagramAcceptor acceptor, PortPool ports) {
-    }
-
     private NioDatagramAcceptor listener;
     private final List<ExecutorService> ioExecutors = new ArrayList<>();
-    private Lane[] lanes;
+    private NioDatagramAcceptor transferPorts;
+    private PortPool ports;
     private ExecutorService starter;
     private ScheduledThreadPoolExecutor timer;
     private TransferClock clock;
@@ -106,7 +100,7 @@ public final class TftpServer {
     private volatile boolean running;
 
     /** A running transfer. */
-    private record Active(SocketAddress peer, String file, Lane lane, InetSocketAddress port, ReadTransfer transfer,
+    private record Active(SocketAddress peer, String file, InetSocketAddress port, ReadTransfer transfer,
             TransferPort connected, String options) {
     }
 
@@ -119,18 +113,6 @@ public final class TftpServer {
      */
     public TftpServer(InetSocketAddress listen, ServedRoot root, TransferSettings settings, int maxTransfers,
             MetricRegistry registry) {
-        this(listen, root, settings, maxTransfers, registry, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    }
-
-    /**
-     * @param ioThreads MINA acceptors (I/O threads) transfers are spread over, 1..16
-     */
-    public TftpServer(InetSocketAddress listen, ServedRoot root, TransferSettings settings, int maxTransfers,
-            MetricRegistry registry, int ioThreads) {
-        if (ioThreads < 1 || ioThreads > 16) {
-            throw new IllegalArgumentException("ioThreads=" + ioThreads + " out of range 1..16");
-        }
-        this.ioThreads = ioThreads;
         if (maxTransfers < 1) {
             throw new IllegalArgumentException("max_transfers=" + maxTransfers + " must be at least 1");
         }
@@ -143,7 +125,7 @@ public final class TftpServer {
 
     /** Binds the listening port and a first batch of transfer ports. */
     public synchronized void start() throws IOException {
-        if (lanes != null) {
+        if (listener != null) {
             throw new IllegalStateException("already started");
         }
         timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "tftp-timer"));
@@ -151,27 +133,23 @@ public final class TftpServer {
         clock = new SchedulerClock(timer);
         starter = Executors.newSingleThreadExecutor(r -> daemon(r, "tftp-starter"));
         Handler handler = new Handler();
-        lanes = new Lane[ioThreads];
         try {
             // the well-known port without SO_REUSEADDR: a port in use is an error, not shared
             listener = acceptor(handler, false);
             listener.bind(listen);
             boundListen = (InetSocketAddress) listener.getLocalAddresses().iterator().next();
-            for (int i = 0; i < ioThreads; i++) {
-                // transfer ports with it: each is shared with its transfer's connected socket
-                NioDatagramAcceptor acceptor = acceptor(handler, true);
-                lanes[i] = new Lane(acceptor,
-                        new PortPool(acceptor, listen.getAddress(), 2 * maxTransfers + PortPool.BATCH));
-                lanes[i].ports().prefill();
-            }
+            // transfer ports with it: each is shared with its transfer's connected socket
+            transferPorts = acceptor(handler, true);
+            ports = new PortPool(transferPorts, listen.getAddress(), 2 * maxTransfers + PortPool.BATCH);
+            ports.prefill();
         } catch (IOException | RuntimeException e) {
             stop();
             throw e instanceof IOException io ? io : new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
         }
         running = true;
         LOG.info("TFTP server listening on {} serving {} (max_blksize={} max_windowsize={} timeout={} retries={} "
-                + "max_transfers={}, {} I/O threads)", boundListen, root.root(), settings.maxBlksize(),
-                settings.maxWindowsize(), settings.timeout(), settings.retries(), maxTransfers, ioThreads);
+                + "max_transfers={})", boundListen, root.root(), settings.maxBlksize(),
+                settings.maxWindowsize(), settings.timeout(), settings.retries(), maxTransfers);
     }
 
     private NioDatagramAcceptor acceptor(Handler handler, boolean reuseAddress) {
@@ -230,13 +208,9 @@ public final class TftpServer {
         for (Active a : byPeer.values()) {
             a.transfer().abort("server stopping");
         }
-        if (lanes != null) {
-            for (Lane lane : lanes) {
-                if (lane != null) {
-                    dispose(lane.acceptor());
-                }
-            }
-            lanes = null;
+        if (transferPorts != null) {
+            dispose(transferPorts);
+            transferPorts = null;
         }
         if (listener != null) {
             dispose(listener);
@@ -382,21 +356,20 @@ public final class TftpServer {
             BlockSource source = rrq.mode() == TransferMode.OCTET
                     ? new OctetSource(file.channel(), opts.blksize())
                     : new NetasciiSource(file.channel(), opts.blksize());
-            Lane lane = lanes[Math.floorMod(nextLane.getAndIncrement(), lanes.length)];
             long startNanos = System.nanoTime();
-            InetSocketAddress port = lane.ports().take();
+            InetSocketAddress port = ports.take();
             TransferPort connected;
             try {
                 connected = TransferPort.open(port, peer, opts.windowsize() + 2);
             } catch (IOException | RuntimeException e) {
-                lane.ports().release(port);
+                ports.release(port);
                 throw e;
             }
             String optText = "mode=" + rrq.mode().wire() + (opts.oack().isEmpty() ? "" : " " + opts.oack());
             Active[] self = new Active[1];
             ReadTransfer transfer = new ReadTransfer(opts, source, connected, clock, settings.retries(),
                     outcome -> finished(self[0], outcome));
-            Active a = new Active(peer, rrq.filename(), lane, port, transfer, connected, optText);
+            Active a = new Active(peer, rrq.filename(), port, transfer, connected, optText);
             self[0] = a;
             byPort.set(port.getPort(), a);
             Active old = byPeer.put(peer, a);
@@ -496,7 +469,7 @@ public final class TftpServer {
         a.connected().close();
         byPort.compareAndSet(a.port().getPort(), a, null);
         byPeer.remove(a.peer(), a);
-        a.lane().ports().release(a.port());
+        ports.release(a.port());
         active.decrementAndGet();
     }
 

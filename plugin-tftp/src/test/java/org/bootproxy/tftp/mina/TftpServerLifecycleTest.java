@@ -35,7 +35,7 @@ class TftpServerLifecycleTest {
         try {
             TftpServer server = new TftpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                     ServedRoot.of(root), new TransferSettings(65464, 64, Duration.ofSeconds(1), 3), 10,
-                    new MetricRegistry(), 2);
+                    new MetricRegistry());
             server.start();
             int port = server.localAddress().getPort();
             Shell.Result r = Shell.run(30, "tftp", "127.0.0.1", Integer.toString(port), "-m", "octet", "-c", "get",

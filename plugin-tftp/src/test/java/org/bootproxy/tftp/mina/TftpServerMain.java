@@ -8,7 +8,7 @@ import org.bootproxy.tftp.transfer.TransferSettings;
 
 /**
  * Runs the TFTP server alone, for the benchmark ({@code bench/tftp.sh}) and manual tries:
- * {@code TftpServerMain <root> <host:port> [max_transfers [io_threads]]}. Stops on SIGTERM.
+ * {@code TftpServerMain <root> <host:port> [max_transfers]}. Stops on SIGTERM.
  */
 public final class TftpServerMain {
 
@@ -17,13 +17,12 @@ public final class TftpServerMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: TftpServerMain <root> <host:port> [max_transfers [io_threads]]");
+            System.err.println("usage: TftpServerMain <root> <host:port> [max_transfers]");
             System.exit(2);
         }
         int max = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-        int io = args.length > 3 ? Integer.parseInt(args[3]) : Math.min(4, Runtime.getRuntime().availableProcessors());
         TftpServer server = new TftpServer(ListenAddress.parse(args[1]), ServedRoot.of(Path.of(args[0])),
-                new TransferSettings(65464, 64, Duration.ofSeconds(1), 5), max, new MetricRegistry(), io);
+                new TransferSettings(65464, 64, Duration.ofSeconds(1), 5), max, new MetricRegistry());
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         System.out.println("listening on " + server.localAddress());
