@@ -21,7 +21,7 @@ import org.bootproxy.core.api.LogsResource;
 import org.bootproxy.core.api.RootResource;
 import org.bootproxy.core.auth.ClientCertificateAuthFilter;
 import org.bootproxy.core.auth.PluginRoutingFeature;
-import org.bootproxy.core.http.Listeners;
+import org.bootproxy.core.http.ApplicationConnectors;
 import org.bootproxy.core.logging.LogBuffer;
 import org.bootproxy.core.logging.RequestIdFilter;
 import org.bootproxy.core.plugins.LoadedPlugin;
@@ -106,7 +106,7 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
 
     @Override
     public void run(BootproxyConfiguration config, Environment env) {
-        Listeners.apply(config);
+        ApplicationConnectors.apply(config);
 
         LogBuffer logBuffer = new LogBuffer(config.getLogBuffer(), config.getLogBufferErrors());
         ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)

@@ -165,12 +165,11 @@ class BootproxyAppTest {
                 slow.add(clients.submit(() -> Http.get(java.net.http.HttpClient.newHttpClient(), url("/alpha-wait"))));
             }
             Thread.sleep(500); // all of them inside the resource by now
+            // every fast request is answered while all the slow ones are still held (nothing releases
+            // them before the loop ends): a stalled selector would hang here until @Timeout fails it
             for (int i = 0; i < 2 * waiting; i++) {
-                long t0 = System.nanoTime();
                 HttpResponse<String> fast = Http.get(java.net.http.HttpClient.newHttpClient(), url("/alpha-fast"));
                 assertThat(fast.body()).isEqualTo("fast");
-                assertThat(System.nanoTime() - t0).as("fast path answered while resources wait")
-                        .isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
             }
             assertThat(slow).noneMatch(java.util.concurrent.Future::isDone);
             org.bootproxy.core.testplugins.AlphaPlugin.RELEASE.countDown();

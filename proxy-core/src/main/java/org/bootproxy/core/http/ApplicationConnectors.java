@@ -16,9 +16,9 @@ import org.bootproxy.core.BootproxyConfiguration;
  * {@code http_port} and a PEM-based HTTPS connector for {@code https_port}. Both bind
  * {@code bind_host}. Dropwizard's {@code server.applicationConnectors} is replaced.
  */
-public final class Listeners {
+public final class ApplicationConnectors {
 
-    private Listeners() {
+    private ApplicationConnectors() {
     }
 
     /** A configuration mistake about listeners; the message names the key or file. */
