@@ -29,10 +29,22 @@ import org.bootproxy.spi.net.MacAddress;
  *       take effect, except {@link BackendUnavailableException}, whose message says when the
  *       outcome is unknown.</li>
  *   <li><b>Conflicts.</b> {@link #addReservation} compares with the reservations of the subnet
- *       only (leases and {@code related_macs} are ignored): an identical reservation (every field
- *       equal) is {@link AddOutcome#UNCHANGED}; one with the same IP or the same MAC but any
- *       other difference is a {@link ReservationConflictException}. Nothing is replaced
- *       implicitly; the orchestrator deletes and re-creates.</li>
+ *       only (leases are ignored): an identical reservation (every field equal) is
+ *       {@link AddOutcome#UNCHANGED}; one with the same MAC but any other difference is a
+ *       {@link ReservationConflictException}, and so is one with the same IP, unless the bonded
+ *       rule below allows it. Nothing is replaced implicitly; the orchestrator deletes and
+ *       re-creates.</li>
+ *   <li><b>Bonded and multi-NIC hosts.</b> Foreman gives a host with several interfaces on one
+ *       IP one reservation per MAC, all with that IP (names {@code <host>-01},
+ *       {@code <host>-02}, ...), each listing the other MACs in {@code related_macs}. Reservations
+ *       whose MACs name each other may share the IP: a new reservation with the IP of existing
+ *       ones is stored when, for every existing reservation E of that IP, the new one lists E's
+ *       MAC in its {@code related_macs} and E lists the new MAC in its own; otherwise it is a
+ *       conflict with the first E that does not. Sharing reservations are each listed by
+ *       {@link #reservations} and {@link #reservationsByIp} and are not conflicts of each other;
+ *       {@link #deleteReservation} removes only the one with the given MAC and leaves the others.
+ *       A DHCP server behind the backend must give the address to whichever of those MACs asks.
+ *       Applies to every provider (as smart-proxy's providers do).</li>
  *   <li><b>Not deleteable.</b> Leases belong to the DHCP server and are never deleted through
  *       this interface. A reservation with {@code deleteable == false} is a static host the
  *       backend read from its own configuration (e.g. a {@code host} block in dhcpd.conf that
@@ -68,8 +80,20 @@ public interface DhcpBackend extends AutoCloseable {
     /** The reservation whose own MAC is {@code mac} in {@code subnet}. */
     Optional<Reservation> reservationByMac(Subnet subnet, MacAddress mac) throws BackendUnavailableException;
 
-    /** The reservation of {@code ip} in {@code subnet}. */
+    /**
+     * A reservation of {@code ip} in {@code subnet}; when several share it (bonded hosts, see the
+     * class comment), the first of {@link #reservationsByIp}.
+     */
     Optional<Reservation> reservationByIp(Subnet subnet, Ipv4Address ip) throws BackendUnavailableException;
+
+    /**
+     * Every reservation of {@code ip} in {@code subnet}: one, none, or several that share the IP by
+     * the bonded rule (see the class comment), ordered by MAC. A provider that can hold shared
+     * reservations must override the default, which returns {@link #reservationByIp} only.
+     */
+    default List<Reservation> reservationsByIp(Subnet subnet, Ipv4Address ip) throws BackendUnavailableException {
+        return reservationByIp(subnet, ip).map(List::of).orElse(List.of());
+    }
 
     /** The active lease of {@code mac} in {@code subnet} (the most recent one if several). */
     Optional<Lease> activeLeaseByMac(Subnet subnet, MacAddress mac) throws BackendUnavailableException;
@@ -85,7 +109,8 @@ public interface DhcpBackend extends AutoCloseable {
             throws ReservationConflictException, RecordRejectedException, BackendUnavailableException;
 
     /**
-     * Deletes the reservation with the subnet, MAC and IP of {@code reservation}.
+     * Deletes the reservation with the subnet, MAC and IP of {@code reservation}; other
+     * reservations sharing its IP (bonded hosts) stay.
      *
      * @return false when there was no such reservation (nothing to do)
      * @throws NotDeleteableException when it is a static host ({@code deleteable == false})
