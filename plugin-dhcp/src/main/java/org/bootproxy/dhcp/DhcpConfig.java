@@ -1,24 +1,35 @@
 package org.bootproxy.dhcp;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bootproxy.dhcp.boot.BootConfig;
+import org.bootproxy.dhcp.provider.DhcpProviders;
 import org.bootproxy.spi.PluginConfig;
 
 /** {@code plugins.dhcp} in the YAML. */
 public final class DhcpConfig extends PluginConfig {
 
-    /** The backend: {@code embedded} (built-in server); {@code isc}, {@code dnsmasq}, {@code kea} later. */
+    /**
+     * The backend: the name of an installed {@link org.bootproxy.dhcp.provider.DhcpProvider}
+     * ({@code embedded}, the built-in server, by default; checked at start).
+     */
     @NotEmpty
-    @Pattern(regexp = "embedded", message = "must be one of: embedded")
     @JsonProperty("provider")
     private String provider = "embedded";
+
+    /** Providers' own sections {@code plugins.dhcp.<provider>}, bound to their settings types. */
+    private final Map<String, Object> providerSettings = new LinkedHashMap<>();
 
     /** {@code server}: a full DHCPv4 server; {@code proxy}: proxyDHCP, boot information only. */
     @NotEmpty
@@ -34,7 +45,10 @@ public final class DhcpConfig extends PluginConfig {
     @JsonProperty("interfaces")
     private List<String> interfaces = new ArrayList<>();
 
-    /** The managed subnets. */
+    /**
+     * The managed subnets: objects with options (embedded), or plain CIDR strings that limit
+     * the subnets an external provider manages (empty: all of them).
+     */
     @Valid
     @NotNull
     @JsonProperty("subnets")
@@ -71,6 +85,23 @@ public final class DhcpConfig extends PluginConfig {
     @NotNull
     @JsonProperty("unused_ip_probe_ports")
     private List<Integer> unusedIpProbePorts = new ArrayList<>(List.of(22, 443));
+
+    /**
+     * A key of {@code plugins.dhcp} that is no setting: the section of the provider of that name,
+     * bound at once to its settings type.
+     *
+     * @throws IOException (an {@link com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException})
+     *         when no installed provider has that name, or the section has an unknown key
+     */
+    @JsonAnySetter
+    public void providerSection(String name, JsonNode section) throws IOException {
+        providerSettings.put(name, DhcpProviders.installed().bind(name, section));
+    }
+
+    /** The bound settings of provider {@code name}, or null when its section is absent. */
+    public Object providerSettings(String name) {
+        return providerSettings.get(name);
+    }
 
     public String getUnusedIpProbe() {
         return unusedIpProbe;

@@ -21,6 +21,8 @@ import org.bootproxy.dhcp.backend.embedded.EmbeddedBackend;
 import org.bootproxy.dhcp.boot.BootRules;
 import org.bootproxy.dhcp.export.DhcpConfigCommand;
 import org.bootproxy.dhcp.model.Subnet;
+import org.bootproxy.dhcp.provider.ProviderContext;
+import org.bootproxy.dhcp.provider.ProxyReservations;
 import org.bootproxy.dhcp.server.DhcpServer;
 import org.bootproxy.spi.PluginCommand;
 import org.bootproxy.spi.PluginContext;
@@ -78,12 +80,17 @@ public final class DhcpPlugin implements ProxyPlugin<DhcpConfig> {
         InstantSource clock = InstantSource.system();
         List<Subnet> subnets = Subnet.fromConfig(config.getSubnets());
         AddressProbe probe = probe(config);
-        DhcpBackend backend = DhcpBackends.create(config, subnets, clock);
+        DhcpBackend backend = DhcpBackends.create(config,
+                new ProviderContext(subnets, clock, config.getStateDir(), context.metrics()));
         List<AutoCloseable> started = new ArrayList<>();
         try {
             BootRules bootRules = BootRules.from(config.getBoot(), context.listeners());
-            if (backend instanceof LeaseStore store) {
-                // the embedded DHCPv4 server, on the same state the API writes; stopped before the store
+            // the embedded DHCPv4 server on the same state the API writes, or proxyDHCP beside an
+            // external provider's server (DhcpBackends refused server mode with interfaces for it)
+            LeaseStore store = backend instanceof LeaseStore s ? s
+                    : "proxy".equals(config.getMode()) ? new ProxyReservations(backend) : null;
+            if (store != null) {
+                // stopped before the backend
                 DhcpServer server = new DhcpServer(config, store, bootRules, context.listeners(), context.metrics());
                 started.add(server::stop);
                 server.start();

@@ -1,5 +1,6 @@
 package org.bootproxy.dhcp;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.NotEmpty;
@@ -7,8 +8,21 @@ import jakarta.validation.constraints.NotNull;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One entry of {@code plugins.dhcp.subnets}. Values are checked by the plugin at start. */
+/**
+ * One entry of {@code plugins.dhcp.subnets}: an object with the subnet's options, or a plain CIDR
+ * string (a subnet without pool or options; for an external provider, a filter). Values are
+ * checked by the plugin at start.
+ */
 public final class SubnetConfig {
+
+    public SubnetConfig() {
+    }
+
+    /** A plain CIDR entry, e.g. {@code - 192.0.2.0/24}. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public SubnetConfig(String network) {
+        this.network = network;
+    }
 
     /** CIDR, e.g. {@code 192.0.2.0/24}. */
     @NotEmpty

@@ -1,32 +1,58 @@
 package org.bootproxy.dhcp.backend;
 
+import com.codahale.metrics.MetricRegistry;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.List;
 import org.bootproxy.dhcp.DhcpConfig;
-import org.bootproxy.dhcp.backend.embedded.EmbeddedBackend;
 import org.bootproxy.dhcp.model.Subnet;
+import org.bootproxy.dhcp.provider.DhcpProvider;
+import org.bootproxy.dhcp.provider.DhcpProviders;
+import org.bootproxy.dhcp.provider.ProviderContext;
 
-/** Builds the backend {@code plugins.dhcp.provider} names. */
+/** Opens the backend {@code plugins.dhcp.provider} names, through the installed providers. */
 public final class DhcpBackends {
 
     private DhcpBackends() {
     }
 
     /**
-     * Opens the configured backend.
+     * Checks that the configuration fits the provider, then opens its backend.
      *
-     * @param subnets the validated {@code plugins.dhcp.subnets}
      * @throws IOException when the backend's storage cannot be opened
-     * @throws IllegalArgumentException for a provider this build does not have
+     * @throws IllegalArgumentException for a provider that is not installed (naming those found),
+     *         settings that violate a constraint, or {@code interfaces} in {@code mode: server}
+     *         with a provider that does not run the embedded server
      */
+    public static DhcpBackend create(DhcpConfig config, ProviderContext context, DhcpProviders providers)
+            throws IOException {
+        DhcpProvider<?> provider = providers.find(config.getProvider());
+        checkServerMode(config, provider);
+        return providers.open(provider.name(), config.providerSettings(provider.name()), context);
+    }
+
+    /** With the installed providers. */
+    public static DhcpBackend create(DhcpConfig config, ProviderContext context) throws IOException {
+        return create(config, context, DhcpProviders.installed());
+    }
+
+    /** With the installed providers, a context of these subnets and a registry of its own (for commands). */
     public static DhcpBackend create(DhcpConfig config, List<Subnet> subnets, InstantSource clock) throws IOException {
-        String provider = config.getProvider();
-        if ("embedded".equals(provider)) {
-            return EmbeddedBackend.open(config.getStateDir(), subnets, clock);
+        return create(config, new ProviderContext(subnets, clock, config.getStateDir(), new MetricRegistry()));
+    }
+
+    /**
+     * The embedded DHCP server serves addresses only for a provider that runs it: another
+     * provider's server (dhcpd, Kea, dnsmasq) owns the segment, and two servers answering the same
+     * DISCOVER would hand out conflicting leases. proxyDHCP ({@code mode: proxy}) answers only boot
+     * information and may run beside any of them.
+     */
+    static void checkServerMode(DhcpConfig config, DhcpProvider<?> provider) {
+        if (!provider.runsEmbeddedServer() && !config.getInterfaces().isEmpty() && "server".equals(config.getMode())) {
+            throw new IllegalArgumentException("plugins.dhcp.interfaces " + config.getInterfaces()
+                    + ": the embedded DHCP server does not run with provider '" + provider.name()
+                    + "' (its own server hands out addresses); leave interfaces empty, or set mode: proxy"
+                    + " for proxyDHCP beside it");
         }
-        // isc (OMAPI + leases file), dnsmasq (host files + leases) and kea (control socket) will go here
-        throw new IllegalArgumentException("plugins.dhcp.provider: unknown provider '" + provider
-                + "' (this build has: embedded)");
     }
 }
