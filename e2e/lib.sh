@@ -112,7 +112,19 @@ ra_start() {
 # /httpboot/pxelinux.cfg/default.ipxe (the tftp plugin's iPXE default menu). It chains the host's
 # own script (pxelinux.cfg/01-<mac>.ipxe, what POST /tftp/iPXE/<mac> writes) when there is one,
 # else fetches marker-default.
+# With E2E_LINUX=1 the script boots the kernel and initrd of content_linux from httpboot instead
+# (EFI iPXE hands the initrd to the kernel's EFI stub by the name in initrd=).
 default_ipxe_script() {
+  if [ "${E2E_LINUX:-0}" = 1 ]; then
+    cat <<EOF
+#!ipxe
+echo E2E-SCRIPT: default.ipxe running, mac \${net0/mac} ip \${net0/ip}
+kernel http://$SERVER_IP:$HTTP_PORT/httpboot/$LINUX_KERNEL_PATH initrd=${LINUX_INITRD_PATH##*/} $(linux_cmdline) || echo E2E-MARKER-FAILED
+initrd http://$SERVER_IP:$HTTP_PORT/httpboot/$LINUX_INITRD_PATH || echo E2E-MARKER-FAILED
+boot || echo E2E-MARKER-FAILED
+EOF
+    return
+  fi
   cat <<EOF
 #!ipxe
 echo E2E-SCRIPT: default.ipxe running, mac \${net0/mac} ip \${net0/ip}
@@ -127,6 +139,7 @@ content_ipxe() {
   local root=$1
   mkdir -p "$root"/pxelinux.cfg
   cp $IPXE_EFI "$root"/ipxe.efi
+  [ "${E2E_LINUX:-0}" = 1 ] && content_linux "$root"
   default_ipxe_script > "$root"/pxelinux.cfg/default.ipxe
   echo ok > "$root"/marker-default
 }
@@ -249,8 +262,9 @@ http_ipxe_milestones() {
   MS+=("serial-ipxe.efi-running|$s|iPXE initialising devices"
        "dhcp-ack-iPXE-script-url|$L|dhcp: DHCPACK $ip to $m \\(.*iPXE.*\\) file http://192\\.0\\.2\\.1:$HTTP_PORT/httpboot/pxelinux\\.cfg/default\\.ipxe"
        "httpboot-GET-default.ipxe|$L|access: $ip GET /httpboot/pxelinux\\.cfg/default\\.ipxe 200"
-       "request-log-iPXE-agent|$A|^$ip $HTTP_PORT \"GET /httpboot/pxelinux\\.cfg/default\\.ipxe HTTP/1\\.1\" 200 [0-9]+ \"iPXE/"
-       "httpboot-GET-marker|$L|access: $ip GET /httpboot/marker-default 200"
+       "request-log-iPXE-agent|$A|^$ip $HTTP_PORT \"GET /httpboot/pxelinux\\.cfg/default\\.ipxe HTTP/1\\.1\" 200 [0-9]+ \"iPXE/")
+  if [ "${E2E_LINUX:-0}" = 1 ]; then linux_milestones "$s" "$ip" http; return; fi
+  MS+=("httpboot-GET-marker|$L|access: $ip GET /httpboot/marker-default 200"
        "serial-marker-fetched|$s|E2E-MARKER-FETCHED")
 }
 
@@ -354,4 +368,94 @@ e2e_finish() {
     else tail -15 "$file"; fi
   done
   exit 1
+}
+
+# ---- Linux to userspace: Debian's kernel (from the package, never the host's) + a busybox initrd
+# E2E_CACHE   where the kernel package's vmlinuz is kept between runs, keyed by package and version
+#             (default /var/cache/bootproxy-e2e)
+E2E_CACHE=${E2E_CACHE:-/var/cache/bootproxy-e2e}
+LINUX_MARKER=E2E-LINUX-USERSPACE
+# Foreman's layout for fetch_boot_file'd files: boot/<os>-<medium>-linux and -initrd.gz
+LINUX_KERNEL_PATH=boot/debian-mirror-e2e-linux
+LINUX_INITRD_PATH=boot/debian-mirror-e2e-initrd.gz
+
+# linux_kernel: sets LINUX_VMLINUZ to Debian's signed x86-64 kernel. The package linux-image-amd64
+# depends on is fetched with apt-get download (not installed) and its vmlinuz extracted into
+# $E2E_CACHE/<package>_<version>/. A missing apt, package or extraction fails the test.
+linux_kernel() {
+  local pkg ver dir tmp deb
+  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9].*-amd64$/ {print $2; exit}')
+  ver=$([ -n "$pkg" ] && apt-cache policy "$pkg" 2>/dev/null | awk '$1 == "Candidate:" {print $2}')
+  if [ -z "$pkg" ] || [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+    E2E_FAIL_REASON="no candidate for linux-image-amd64's kernel package (apt-get update?)"; e2e_finish
+  fi
+  dir=$E2E_CACHE/${pkg}_$ver
+  if [ ! -s "$dir/vmlinuz" ]; then
+    mkdir -p "$E2E_CACHE" && tmp=$(mktemp -d "$E2E_CACHE/.dl.XXXXXX") || { E2E_FAIL_REASON="cannot write $E2E_CACHE"; e2e_finish; }
+    e2e_log "downloading $pkg=$ver (apt-get download, not installed) into $dir"
+    ( cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg=$ver" >/dev/null ) \
+      || { rm -rf "$tmp"; E2E_FAIL_REASON="apt-get download $pkg=$ver failed"; e2e_finish; }
+    deb=$(ls "$tmp"/*.deb)
+    # only ./boot/vmlinuz-* of the package (dpkg-deb's data tar), renamed into place when complete
+    mkdir -p "$tmp"/x && dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp"/x --wildcards './boot/vmlinuz-*' \
+      && mkdir -p "$dir" && mv "$tmp"/x/boot/vmlinuz-* "$dir"/vmlinuz.tmp && mv "$dir"/vmlinuz.tmp "$dir"/vmlinuz
+    rm -rf "$tmp"
+    [ -s "$dir/vmlinuz" ] || { E2E_FAIL_REASON="no vmlinuz in $deb"; e2e_finish; }
+  fi
+  LINUX_VMLINUZ=$dir/vmlinuz
+  LINUX_VERSION="$pkg=$ver"
+}
+
+# linux_initrd OUT: a gzip'd newc cpio of busybox-static and an /init that prints
+# "$LINUX_MARKER: <kernel release> cmdline: <cmdline>" on ttyS0 and powers off (about 1 MB).
+linux_initrd() {
+  local out=$1 d bb
+  bb=$(busybox_static) || { E2E_FAIL_REASON="missing busybox-static"; e2e_finish; }
+  command -v cpio >/dev/null || { E2E_FAIL_REASON="missing cpio"; e2e_finish; }
+  d=$(mktemp -d "$W"/initrd.XXXXXX)
+  mkdir -p "$d"/bin "$d"/dev "$d"/proc
+  cp "$bb" "$d"/bin/busybox
+  cat > "$d"/init <<EOF
+#!/bin/busybox sh
+/bin/busybox mount -t devtmpfs dev /dev 2>/dev/null
+/bin/busybox mount -t proc proc /proc
+echo "$LINUX_MARKER: \$(/bin/busybox uname -r) cmdline: \$(/bin/busybox cat /proc/cmdline)" > /dev/ttyS0
+/bin/busybox poweroff -f
+EOF
+  chmod 755 "$d"/init
+  ( cd "$d" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -6 ) > "$out" || { E2E_FAIL_REASON="initrd build failed"; e2e_finish; }
+  rm -rf "$d"
+}
+
+# busybox_static: the path of busybox-static's binary (Debian: /bin/busybox, statically linked).
+busybox_static() {
+  dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || return 1
+  echo /bin/busybox
+}
+
+# content_linux ROOT: the kernel and the initrd where Foreman's fetch_boot_file puts them.
+content_linux() {
+  local root=$1
+  linux_kernel
+  mkdir -p "$root"/boot
+  cp "$LINUX_VMLINUZ" "$root/$LINUX_KERNEL_PATH"
+  linux_initrd "$root/$LINUX_INITRD_PATH"
+  e2e_log "kernel $LINUX_VERSION ($(stat -c %s "$root/$LINUX_KERNEL_PATH") bytes), initrd $(stat -c %s "$root/$LINUX_INITRD_PATH") bytes"
+}
+
+# The kernel command line of every Linux boot: console on the serial port, quiet, and a token
+# naming the scenario that the marker line echoes back (the boot used the config the test wrote).
+linux_cmdline() { echo "console=ttyS0 quiet e2e=$E2E_NAME"; }
+
+# linux_milestones SERIAL IP-REGEX VIA: the kernel and the initrd fetched (VIA: http = httpboot
+# access lines, tftp = TFTP sent lines) and the userspace marker with this scenario's command line.
+linux_milestones() {
+  local s=$1 ip=$2 via=$3 L="$W"/bootproxy.log k=${LINUX_KERNEL_PATH//./\\.} i=${LINUX_INITRD_PATH//./\\.}
+  case $via in
+    http) MS+=("httpboot-GET-kernel|$L|access: $ip GET /httpboot/$k 200 [0-9]{7,} bytes"
+               "httpboot-GET-initrd|$L|access: $ip GET /httpboot/$i 200 [0-9]{5,} bytes") ;;
+    tftp) MS+=("tftp-sent-kernel|$L|TFTP: sent /?$k to /?$ip:[0-9]+ .*: [0-9]{7,} bytes"
+               "tftp-sent-initrd|$L|TFTP: sent /?$i to /?$ip:[0-9]+ .*: [0-9]{5,} bytes") ;;
+  esac
+  MS+=("linux-userspace|$s|$LINUX_MARKER: [^ ]+ cmdline: .*e2e=$E2E_NAME")
 }

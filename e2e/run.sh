@@ -6,11 +6,12 @@
 #
 # Needs root, the build (mvn -B package -DskipTests: proxy-core/target/bootproxy.jar and modules/),
 # and the Debian packages: qemu-system-x86 ovmf ipxe grub-efi-amd64-bin grub-common dnsmasq-base
+# busybox-static cpio (the Linux scenarios; their kernel is apt-get download'ed, see lib.sh)
 # curl iproute2 (dnsmasq only sends router advertisements, and serves the reference self-test).
 # Environment: see e2e/lib.sh (E2E_TIMEOUT, E2E_KEEP, BOOTPROXY_JAR, BOOTPROXY_MODULES).
 set -u
 cd "$(dirname "$0")"
-ALL=(http4 pxe https https-rsa foreman dhcp6)
+ALL=(http4 pxe https https-rsa foreman dhcp6 linux-http linux-https)
 LIST=("$@"); [ ${#LIST[@]} -eq 0 ] && LIST=("${ALL[@]}")
 [ "$(id -u)" = 0 ] || { echo "e2e needs root (network namespaces, tap devices)" >&2; exit 2; }
 JAR=${BOOTPROXY_JAR:-../proxy-core/target/bootproxy.jar}

@@ -4,7 +4,7 @@
 # httpboot (HEAD then GET, User-Agent UefiHttpBoot/1.0); iPXE DHCPs again and gets its script URL
 # (user class iPXE); the script and a marker come from httpboot.
 . "$(dirname "$0")/../lib.sh"
-e2e_init http4
+e2e_init ${E2E_SCENARIO_NAME:-http4}
 MAC=52:54:00:e2:e0:11
 net_up; tap_add tap0; ra_start
 content_ipxe "$W"/root
