@@ -6,8 +6,9 @@
 #
 # Needs root, the build (mvn -B package -DskipTests: proxy-core/target/bootproxy.jar and modules/),
 # and the Debian packages: qemu-system-x86 ovmf ipxe grub-efi-amd64-bin grub-common dnsmasq-base
-# busybox-static cpio (the Linux scenarios; their kernel is apt-get download'ed, see lib.sh)
-# curl iproute2 (dnsmasq only sends router advertisements, and serves the reference self-test).
+# curl iproute2 (dnsmasq only sends router advertisements, and serves the reference self-test);
+# for the linux-* scenarios busybox-static cpio ipxe-qemu pxelinux syslinux-common shim-signed
+# grub-efi-amd64-signed (their kernel is apt-get download'ed into a cache, see lib.sh).
 # Environment: see e2e/lib.sh (E2E_TIMEOUT, E2E_KEEP, BOOTPROXY_JAR, BOOTPROXY_MODULES).
 set -u
 cd "$(dirname "$0")"
