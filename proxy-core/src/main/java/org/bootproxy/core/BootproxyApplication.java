@@ -129,6 +129,11 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
 
         PluginRoutingFeature routing = new PluginRoutingFeature(
                 ClientCertificateAuthFilter.create(config.getTrustedHosts()));
+        if (config.getTrustedHosts() == null && config.getHttpPort() != null) {
+            LOG.info("trusted_hosts is not set: the protected routes (/tftp, /dhcp, /v2/features, /logs) answer "
+                    + "HTTP callers on this host only; set trusted_hosts (or use HTTPS client certificates) to "
+                    + "admit others");
+        }
         env.jersey().register(routing);
         env.jersey().register(new ErrorMappers.WebApplication());
         env.jersey().register(new ErrorMappers.Json());

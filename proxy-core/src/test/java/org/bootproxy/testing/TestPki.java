@@ -19,7 +19,16 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bootproxy.core.certs.Pki;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throw-away PKI for TLS tests: a CA, and server and client certificates it signs, written as PEM
@@ -122,6 +131,37 @@ public final class TestPki {
             case RSA_PKCS1, EC_SEC1 -> traditional(keys.getPrivate());
         });
         return new Pem(cert, key, leaf.certificate(), keys.getPrivate());
+    }
+
+    /**
+     * A client certificate (RSA, PKCS#8) whose subject is one RDN per name, {@code CN=<names[0]>}
+     * first in encoding order (the order OpenSSL prints, {@code /CN=a/CN=b}; Java's RFC 2253 text
+     * lists them the other way round), with no subject alternative name: what a careless or hostile
+     * CA may sign.
+     */
+    public Pem clientWithCommonNames(String base, String... commonNames) {
+        try {
+            KeyPair keys = Pki.rsaKeyPair(2048);
+            X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE);
+            for (String cn : commonNames) {
+                subject.addRDN(BCStyle.CN, cn);
+            }
+            java.time.Instant now = java.time.Instant.now();
+            org.bouncycastle.cert.X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.certificate(),
+                    java.math.BigInteger.valueOf(System.nanoTime()), java.util.Date.from(now.minusSeconds(3600)),
+                    java.util.Date.from(now.plus(VALIDITY)), subject.build(), keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                    b.build(new JcaContentSignerBuilder("SHA256withRSA").build(ca.privateKey())));
+            Path certFile = dir.resolve(base + ".pem");
+            Path keyFile = dir.resolve(base + "-key.pem");
+            write(certFile, Pki.pem(cert));
+            write(keyFile, Pki.pem(keys.getPrivate()));
+            return new Pem(certFile, keyFile, cert, keys.getPrivate());
+        } catch (IOException | GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException("cannot issue a certificate for " + String.join(", ", commonNames), e);
+        }
     }
 
     /**

@@ -10,20 +10,26 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import org.bootproxy.core.logging.RequestIdFilter;
 import org.bootproxy.spi.api.ApiErrors;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 
 /**
  * The smart-proxy authorization of protected routes, as a dropwizard-auth filter:
  * <ul>
  *   <li>HTTPS: a client certificate is required (its chain was verified against
  *       {@code ssl_ca_file} during the handshake); none → 403
- *       {@code No client SSL certificate supplied}. Identity: the subject CN, then SAN DNS names.</li>
+ *       {@code No client SSL certificate supplied}. Identity: the subject's first CN in encoding
+ *       order (smart-proxy's {@code https_cert_cn}: the first {@code CN=} of OpenSSL's
+ *       {@code /CN=a/CN=b} text), then the SAN DNS names; later CNs never identify anyone.</li>
  *   <li>HTTP: identity is the peer's forward-verified reverse-DNS name, looked up only when
- *       {@code trusted_hosts} is set. {@code X-Forwarded-For} is never read.</li>
+ *       {@code trusted_hosts} is set. {@code X-Forwarded-For} is never read. Without
+ *       {@code trusted_hosts} only callers on this host (a loopback peer, or a peer address equal to
+ *       the connection's local address) are admitted, so that the out-of-the-box configuration,
+ *       which listens on every interface, does not hand the network its write API.</li>
  *   <li>With {@code trusted_hosts} set, an identity must be in it, else 403
  *       {@code Untrusted client <name> attempted to access <path>}.</li>
  * </ul>
@@ -60,6 +66,13 @@ public final class ClientCertificateAuthFilter extends AuthFilter<ClientCredenti
             logger.warn("Refused {} {} from {}: no client SSL certificate", ctx.getMethod(), path, creds.peer());
             throw ApiErrors.forbidden("No client SSL certificate supplied");
         }
+        if (!creds.secure() && !trustedHosts.checksHosts() && !creds.sameHost()) {
+            logger.warn("Refused {} {} from {}: not on this host and trusted_hosts is not set", ctx.getMethod(),
+                    path, creds.peer());
+            throw ApiErrors.forbidden("Untrusted client " + creds.peer() + ": without trusted_hosts only callers on "
+                    + "this host may use " + path + "; set trusted_hosts (or call over HTTPS with a client "
+                    + "certificate) to admit others");
+        }
         if (!authenticate(ctx, creds, "CLIENT_CERT")) {
             logger.warn("Refused {} {}: untrusted client {} ({})", ctx.getMethod(), path, creds.displayName(),
                     creds.peer());
@@ -80,26 +93,46 @@ public final class ClientCertificateAuthFilter extends AuthFilter<ClientCredenti
                     names.add(chain[0].getSubjectX500Principal().getName());
                 }
             }
-            return new ClientCredentials(names, peer, true);
+            return new ClientCredentials(names, peer, true, false);
         }
         List<String> names = new ArrayList<>();
         if (trustedHosts.checksHosts()) {
             reverseDns.verifiedName(peer).ifPresent(names::add);
         }
-        return new ClientCredentials(names, peer, false);
+        return new ClientCredentials(names, peer, false,
+                sameHost(remote, ctx.getProperty(RequestIdFilter.LOCAL_ADDR_ATTRIBUTE)));
     }
 
-    /** The certificate's subject CN, then its SAN DNS names, lower case. */
+    /**
+     * Whether a TCP peer is this host: a loopback address, or the very address the connection
+     * arrived on (the kernel drops packets from outside that claim one of its own addresses).
+     */
+    static boolean sameHost(Object remote, Object local) {
+        if (remote == null) {
+            return false;
+        }
+        String peer = remote.toString();
+        if (peer.equals(String.valueOf(local))) {
+            return true;
+        }
+        try {
+            // a literal, never a lookup: the servlet layer gives the address as text
+            return (peer.matches("[0-9.]+") || peer.contains(":"))
+                    && java.net.InetAddress.getByName(peer).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The certificate's identities, lower case: its first subject CN in encoding order (none when
+     * that RDN is multi-valued), then its SAN DNS names.
+     */
     static List<String> identities(X509Certificate cert) {
         List<String> out = new ArrayList<>();
-        try {
-            for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    out.add(0, rdn.getValue().toString().toLowerCase(Locale.ROOT));
-                }
-            }
-        } catch (InvalidNameException e) {
-            // no usable subject: SANs may still identify the client
+        RDN[] cns = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN);
+        if (cns.length > 0 && !cns[0].isMultiValued() && cns[0].getFirst().getValue() instanceof ASN1String cn) {
+            out.add(cn.getString().toLowerCase(Locale.ROOT));
         }
         try {
             Collection<List<?>> sans = cert.getSubjectAlternativeNames();

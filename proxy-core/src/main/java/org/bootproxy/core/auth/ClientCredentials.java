@@ -9,8 +9,9 @@ import java.util.List;
  * @param names lower-cased candidate identities; may be empty
  * @param peer the peer's IP address
  * @param secure whether the request came over HTTPS
+ * @param sameHost whether the peer is this host (loopback, or the connection's own local address)
  */
-public record ClientCredentials(List<String> names, String peer, boolean secure) {
+public record ClientCredentials(List<String> names, String peer, boolean secure, boolean sameHost) {
     public ClientCredentials {
         names = List.copyOf(names);
     }

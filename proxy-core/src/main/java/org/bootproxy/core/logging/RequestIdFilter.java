@@ -24,6 +24,8 @@ public final class RequestIdFilter implements Filter {
     public static final String MDC_KEY = "request_id";
     /** Request attribute with the peer's address, for JAX-RS filters that cannot see the servlet request. */
     public static final String REMOTE_ADDR_ATTRIBUTE = "org.bootproxy.remoteAddr";
+    /** Request attribute with the local address the connection arrived on. */
+    public static final String LOCAL_ADDR_ATTRIBUTE = "org.bootproxy.localAddr";
     public static final String MDC_SESSION_KEY = "session_id";
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -32,6 +34,7 @@ public final class RequestIdFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest http = (HttpServletRequest) req;
         req.setAttribute(REMOTE_ADDR_ATTRIBUTE, req.getRemoteAddr());
+        req.setAttribute(LOCAL_ADDR_ATTRIBUTE, req.getLocalAddr());
         String id = http.getHeader("X-Request-Id");
         if (id == null || !SANE.matcher(id).matches()) {
             // not UUID.randomUUID(): its SecureRandom is one lock every request would queue on
