@@ -1,15 +1,18 @@
 package org.bootproxy.dhcp.boot;
 
+import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import org.bootproxy.dhcp.model.Reservation;
 import org.bootproxy.spi.Listeners;
 import org.bootproxy.spi.net.Ipv4Address;
+import org.bootproxy.spi.net.Ipv6Network;
 import org.bootproxy.spi.net.MacAddress;
 
 /**
@@ -153,20 +156,43 @@ public final class BootRules {
      */
     public Optional<BootAnswer> decide(ClientInfo client, Reservation reservation, Ipv4Address serverIp) {
         Objects.requireNonNull(serverIp, "serverIp");
+        return decide(client, reservation, serverIp.toString(), UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /**
+     * The DHCPv6 boot answer (RFC 5970 option 59): the same rules and reservations, with
+     * {@code ${next_server}} becoming the server's IPv6 literal in brackets. A next server that is
+     * an IPv4 literal (a v4 rule or reservation) is replaced by {@code server}, which a v6-only
+     * client can reach; a host name is kept. A TFTP path becomes {@code tftp://[server]/path}.
+     *
+     * @param server the server's address on the client's link (global or unique-local)
+     */
+    public Optional<BootAnswer> decide6(ClientInfo client, Reservation reservation, Inet6Address server) {
+        String own = Ipv6Network.literal(Objects.requireNonNull(server, "server"));
+        UnaryOperator<String> family = next -> Ipv4Address.isValid(next) ? own : next;
+        UnaryOperator<String> urlHost = next -> next.indexOf(':') >= 0 ? "[" + next + "]" : next;
+        return decide(client, reservation, own, family, urlHost).map(a -> a.isUrl() ? a
+                : new BootAnswer("tftp://" + urlHost.apply(a.nextServer()) + "/"
+                        + a.filename().replaceFirst("^/+", ""), a.nextServer(), a.source()));
+    }
+
+    private Optional<BootAnswer> decide(ClientInfo client, Reservation reservation, String serverIp,
+                                        UnaryOperator<String> family, UnaryOperator<String> urlHost) {
         Optional<BootRule> rule = match(client);
         String resFile = reservation == null || reservation.filename() == null || reservation.filename().isBlank()
                 ? null : reservation.filename();
         String resNext = reservation == null || reservation.nextServer() == null || reservation.nextServer().isBlank()
-                ? null : reservation.nextServer();
+                ? null : family.apply(reservation.nextServer());
         boolean reservationWins = resFile != null && switch (client.kind()) {
             case IPXE -> rule.isEmpty() || isScriptUrl(resFile);
             // UEFI HTTP Boot cannot fetch a TFTP path: a TFTP-only reservation leaves it to the rules
             case HTTP_CLIENT -> rule.isEmpty() || BootAnswer.isUrl(resFile);
             case PXE_CLIENT, OTHER -> true;
         };
+        String configured = nextServer == null ? null : family.apply(nextServer);
         if (reservationWins) {
             String next = resNext != null ? resNext
-                    : rule.map(BootRule::nextServer).orElse(nextServer != null ? nextServer : serverIp.toString());
+                    : rule.map(BootRule::nextServer).map(family).orElse(configured != null ? configured : serverIp);
             return Optional.of(new BootAnswer(resFile, next, "reservation"));
         }
         if (rule.isEmpty()) {
@@ -174,8 +200,8 @@ public final class BootRules {
         }
         BootRule r = rule.get();
         String next = resNext != null ? resNext
-                : r.nextServer() != null ? r.nextServer() : nextServer != null ? nextServer : serverIp.toString();
-        return Optional.of(new BootAnswer(expand(r.filename(), next), next, r.name()));
+                : r.nextServer() != null ? family.apply(r.nextServer()) : configured != null ? configured : serverIp;
+        return Optional.of(new BootAnswer(expand(r.filename(), urlHost.apply(next)), next, r.name()));
     }
 
     /** Replaces the placeholders of a rule's file name. */

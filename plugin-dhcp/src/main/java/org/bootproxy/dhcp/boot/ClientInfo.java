@@ -31,10 +31,25 @@ public record ClientInfo(MacAddress mac, ClientKind kind, Integer arch, String v
     /** Classifies a request (NETBOOT.md): iPXE first, then option 60's prefix. */
     public static ClientInfo of(DhcpMessage m) {
         DhcpOptions o = m.options();
-        String vc = o.vendorClass().orElse(null);
-        List<String> uc = o.userClasses();
+        return classify(m.mac(), o.vendorClass().orElse(null), o.clientArchitectures(), o.userClasses(),
+                o.has(OptionCode.IPXE_ENCAP));
+    }
+
+    /**
+     * Classifies a client from what DHCPv4 or DHCPv6 carries alike: iPXE (user class {@code iPXE},
+     * or iPXE's own option) first, then the vendor class's prefix; the architecture from the
+     * architecture option, else the vendor class's {@code Arch:xxxxx}.
+     *
+     * @param vendorClass DHCPv4 option 60, or the first data item of DHCPv6 option 16; null if absent
+     * @param archs DHCPv4 option 93 or DHCPv6 option 61
+     * @param ipxeOption whether iPXE's encapsulated option (DHCPv4 175) is present
+     */
+    public static ClientInfo classify(MacAddress mac, String vendorClass, List<Integer> archs, List<String> userClasses,
+                                      boolean ipxeOption) {
+        String vc = vendorClass;
+        List<String> uc = userClasses == null ? List.of() : userClasses;
         ClientKind kind;
-        if (uc.contains("iPXE") || o.has(OptionCode.IPXE_ENCAP)) {
+        if (uc.contains("iPXE") || ipxeOption) {
             kind = ClientKind.IPXE;
         } else if (vc != null && vc.startsWith("HTTPClient")) {
             kind = ClientKind.HTTP_CLIENT;
@@ -44,8 +59,7 @@ public record ClientInfo(MacAddress mac, ClientKind kind, Integer arch, String v
             kind = ClientKind.OTHER;
         }
         Integer arch = null;
-        List<Integer> archs = o.clientArchitectures();
-        if (!archs.isEmpty()) {
+        if (archs != null && !archs.isEmpty()) {
             arch = archs.get(0);
         } else if (vc != null) {
             Matcher matcher = ARCH.matcher(vc);
@@ -53,7 +67,7 @@ public record ClientInfo(MacAddress mac, ClientKind kind, Integer arch, String v
                 arch = Integer.parseInt(matcher.group(1));
             }
         }
-        return new ClientInfo(m.mac(), kind, arch, vc, uc);
+        return new ClientInfo(mac, kind, arch, vc, uc);
     }
 
     /** {@code PXEClient/7} style, for log lines. */
