@@ -22,6 +22,7 @@ ACCEL=${ACCEL:-tcg}
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 IPXE_EFI=/usr/lib/ipxe/ipxe.efi
+PXE_ROM=/usr/lib/ipxe/qemu/pxe-e1000.rom
 SERVER_IP=192.0.2.1
 SERVER_IP6=2001:db8:e2e::1
 HTTP_PORT=8000
@@ -270,29 +271,43 @@ http_ipxe_milestones() {
 
 # vm_start MODE MAC TAP [extra qemu args...]: one OVMF VM (TCG, 512 MiB, 1 vCPU, fresh VARS).
 # MODE selects the firmware's boot path with fw_cfg (EDK2 order is PXEv4, PXEv6, HTTPv4, HTTPv6).
+# MODE bios: legacy BIOS instead (SeaBIOS, QEMU's default; i440fx), an e1000 NIC whose option ROM
+# is ipxe-qemu's legacy iPXE (the PXE ROM), network first, graphics=off (sgabios: BIOS text on serial).
+# E2E_OVMF_CODE / E2E_OVMF_VARS: other firmware images (Secure Boot) with -machine q35,smm=on.
 vm_start() {
   local mode=$1 mac=$2 tap=$3; shift 3
-  local fw
+  local fw machine=(-machine q35) nic=(-device virtio-net-pci,netdev=n0,romfile=,mac=$mac)
+  local code=${E2E_OVMF_CODE:-$OVMF_CODE} vars=${E2E_OVMF_VARS:-$OVMF_VARS}
+  if [ -n "${E2E_OVMF_CODE:-}" ]; then
+    machine=(-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on)
+  fi
   case $mode in
+    bios)       fw=()
+                [ -f "$PXE_ROM" ] || { E2E_FAIL_REASON="missing $PXE_ROM (ipxe-qemu)"; e2e_finish; }
+                machine=(-machine pc,graphics=off -boot n)
+                nic=(-device e1000,netdev=n0,romfile=$PXE_ROM,mac=$mac) ;;
     http|https) fw=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=no -fw_cfg name=opt/org.tianocore/IPv6Support,string=no) ;;
     pxe)        fw=(-fw_cfg name=opt/org.tianocore/IPv6Support,string=no) ;;
     http6)      fw=(-fw_cfg name=opt/org.tianocore/IPv4Support,string=no -fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=no
                     -boot menu=on,splash-time=5000) ;;   # HTTPv6 as the very first attempt fails at once
     *) echo "unknown boot mode $mode" >&2; exit 2 ;;
   esac
-  cp $OVMF_VARS "$W/vars-$tap.fd"
+  local flash=()
+  if [ $mode != bios ]; then
+    cp "$vars" "$W/vars-$tap.fd"
+    flash=(-drive if=pflash,format=raw,readonly=on,file="$code" -drive if=pflash,format=raw,file="$W/vars-$tap.fd")
+  fi
   : > "$W/serial-$tap.log"
   # E2E_SETTLE: seconds to let the JVM finish starting (JIT) before QEMU competes for the CPU (bench)
   [ -n "${E2E_SETTLE:-}" ] && sleep "$E2E_SETTLE"
   T0=$(date +%s.%N)
-  # romfile= is essential: without it QEMU's own iPXE option ROM boots instead of the firmware's
-  # PXE/HTTP client, and a test passes without testing anything
-  ip netns exec $NS timeout $E2E_TIMEOUT qemu-system-x86_64 -accel $ACCEL -machine q35 -m 512 -smp 1 \
+  # romfile= (UEFI modes) is essential: without it QEMU's own iPXE option ROM boots instead of the
+  # firmware's PXE/HTTP client, and a test passes without testing anything
+  ip netns exec $NS timeout $E2E_TIMEOUT qemu-system-x86_64 -accel $ACCEL "${machine[@]}" -m 512 -smp 1 \
     -display none -nodefaults -monitor none -serial file:"$W/serial-$tap.log" \
-    -drive if=pflash,format=raw,readonly=on,file=$OVMF_CODE \
-    -drive if=pflash,format=raw,file="$W/vars-$tap.fd" \
+    "${flash[@]}" \
     -netdev tap,id=n0,ifname=$tap,script=no,downscript=no \
-    -device virtio-net-pci,netdev=n0,romfile=,mac=$mac \
+    "${nic[@]}" \
     -device virtio-rng-pci \
     "${fw[@]}" "$@" > "$W/qemu-$tap.out" 2>&1 &
   QPID=$!; PIDS+=($QPID); QEMU_PIDS+=($QPID)
