@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.InjectableValues;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
-import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
@@ -22,6 +21,7 @@ import org.bootproxy.core.api.RootResource;
 import org.bootproxy.core.auth.ClientCertificateAuthFilter;
 import org.bootproxy.core.auth.PluginRoutingFeature;
 import org.bootproxy.core.http.ApplicationConnectors;
+import org.bootproxy.core.config.LayeredYamlConfigurationFactory;
 import org.bootproxy.core.logging.LogBuffer;
 import org.bootproxy.core.logging.RequestIdFilter;
 import org.bootproxy.core.plugins.LoadedPlugin;
@@ -83,7 +83,7 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
             }
         };
         bootstrap.setConfigurationFactoryFactory((klass, validator, mapper, prefix) ->
-                new YamlConfigurationFactory<>(klass, validator, mapper.copy()
+                new LayeredYamlConfigurationFactory<>(klass, validator, mapper.copy()
                         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                         .setInjectableValues(new InjectableValues.Std()
                                 .addValue(PluginSections.PluginCatalog.class, catalog)), prefix));
@@ -114,6 +114,7 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
         logBuffer.setContext(root.getLoggerContext());
         logBuffer.start();
         root.addAppender(logBuffer);
+        LOG.info("Configuration read from {}", String.join(", ", config.configurationFiles()));
         env.lifecycle().manage(new Managed() {
             @Override
             public void stop() {

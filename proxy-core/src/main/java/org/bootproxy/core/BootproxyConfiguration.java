@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.bootproxy.core.config.LayeredYamlConfigurationFactory;
 import org.bootproxy.core.plugins.PluginSections;
 
 /**
@@ -19,7 +20,7 @@ import org.bootproxy.core.plugins.PluginSections;
  * keep their meaning; the application connectors are built from {@code http_port} and
  * {@code https_port}, not from {@code server.applicationConnectors}.
  */
-public class BootproxyConfiguration extends Configuration {
+public class BootproxyConfiguration extends Configuration implements LayeredYamlConfigurationFactory.Layered {
 
     /** Port of the HTTP listener; absent or null: no HTTP listener. */
     @Min(0)
@@ -89,6 +90,20 @@ public class BootproxyConfiguration extends Configuration {
     @NotNull
     @JsonProperty("plugins")
     private PluginSections plugins = PluginSections.empty();
+
+    /** The files this configuration was read from, main file first (not a YAML key). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    private List<String> configurationFiles = List.of();
+
+    @Override
+    public void configurationFiles(List<String> files) {
+        this.configurationFiles = List.copyOf(files);
+    }
+
+    /** The files this configuration was read from: the main file, then its {@code conf.d/*.yml} in order. */
+    public List<String> configurationFiles() {
+        return configurationFiles;
+    }
 
     public Integer getHttpPort() {
         return httpPort;

@@ -57,7 +57,7 @@ class ConfigErrorsTest {
         try (TestApp app = TestApp.start(dir, "http_port: 0\nbind_host: 127.0.0.1\nplugins:\n"
                 + "  alpha: {enabled: true, level: 99}\n  quiet: {enabled: true}\n" + TestApp.QUIET_LOGGING)) {
             String logs = Http.get("http://127.0.0.1:" + app.port(false) + "/logs").body();
-            assertThat(logs).contains("\"alpha\":\"invalid configuration: plugins.alpha.level must be less than or equal to 10\"");
+            assertThat(logs).contains("\"alpha\":\"invalid configuration: plugins.alpha.level must be less than or equal to 10 (value: 99)\"");
             assertThat(Http.get("http://127.0.0.1:" + app.port(false) + "/quiet").body()).isEqualTo("quiet");
         }
     }
@@ -111,5 +111,60 @@ class ConfigErrorsTest {
                     + TestApp.QUIET_LOGGING);
             assertThat(messages(t)).contains(String.valueOf(port));
         }
+    }
+
+    @Test
+    void invalidTopLevelValue_namesTheYamlKeyAndTheValue() throws Exception {
+        Throwable t = TestApp.startFailure(dir, "http_port: 70000\n" + TestApp.QUIET_LOGGING);
+        assertThat(messages(t)).contains("http_port must be less than or equal to 65535 (value: 70000)")
+                .doesNotContain("httpPort");
+    }
+
+    @Test
+    void invalidPluginValue_namesTheYamlKeyNotTheJavaField() throws Exception {
+        try (TestApp app = TestApp.start(dir, "http_port: 0\nbind_host: 127.0.0.1\nplugins:\n"
+                + "  alpha: {enabled: true, max_greetings: 0}\n" + TestApp.QUIET_LOGGING)) {
+            String logs = Http.get("http://127.0.0.1:" + app.port(false) + "/logs").body();
+            assertThat(logs).contains("plugins.alpha.max_greetings must be greater than or equal to 1 (value: 0)")
+                    .doesNotContain("maxGreetings");
+        }
+    }
+
+    @Test
+    void confD_overlaysTheMainFile_andTheStartLogListsTheFilesRead() throws Exception {
+        Path confD = Files.createDirectories(dir.resolve("conf.d"));
+        Files.writeString(confD.resolve("10-alpha.yml"), "plugins:\n  alpha:\n    greeting: from-conf-d\n");
+        Files.writeString(confD.resolve("20-alpha.yml"), "plugins:\n  alpha:\n    greeting: from-later-file\n");
+        try (TestApp app = TestApp.start(dir, "http_port: 0\nbind_host: 127.0.0.1\nplugins:\n"
+                + "  alpha: {enabled: true, greeting: from-main}\n" + TestApp.QUIET_LOGGING)) {
+            assertThat(Http.get("http://127.0.0.1:" + app.port(false) + "/alpha").body()).isEqualTo("from-later-file");
+            String logs = Http.get("http://127.0.0.1:" + app.port(false) + "/logs").body();
+            assertThat(logs).contains("Configuration read from ").contains(confD.resolve("10-alpha.yml").toString())
+                    .contains(confD.resolve("20-alpha.yml").toString());
+        }
+    }
+
+    @Test
+    void privateKeyOfAnotherCertificate_isRefusedAtStart() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        TestPki.Pem srv = pki.server("s", TestPki.KeyFormat.RSA_PKCS8, "localhost");
+        TestPki.Pem other = pki.server("o", TestPki.KeyFormat.RSA_PKCS1, "other");
+        Throwable t = TestApp.startFailure(dir, "https_port: 0\nbind_host: 127.0.0.1\nssl_certificate: "
+                + srv.certificateFile() + "\nssl_private_key: " + other.keyFile() + "\nssl_ca_file: " + pki.caFile()
+                + "\n" + TestApp.QUIET_LOGGING);
+        assertThat(messages(t)).contains("ssl_private_key " + other.keyFile() + " is not the key of ssl_certificate "
+                + srv.certificateFile());
+    }
+
+    @Test
+    void certificateOfAnotherCa_isRefusedAtStart() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        TestPki other = TestPki.createOther(Files.createDirectories(dir.resolve("other")));
+        TestPki.Pem srv = other.server("s", TestPki.KeyFormat.EC_PKCS8, "localhost");
+        Throwable t = TestApp.startFailure(dir, "https_port: 0\nbind_host: 127.0.0.1\nssl_certificate: "
+                + srv.certificateFile() + "\nssl_private_key: " + srv.keyFile() + "\nssl_ca_file: " + pki.caFile()
+                + "\n" + TestApp.QUIET_LOGGING);
+        assertThat(messages(t)).contains("ssl_certificate " + srv.certificateFile())
+                .contains("does not chain to ssl_ca_file " + pki.caFile());
     }
 }

@@ -45,6 +45,24 @@ public final class ApplicationConnectors {
      */
     static final int SELECTOR_THREADS = 2 * Runtime.getRuntime().availableProcessors();
 
+    /** Where an admin connector without {@code bindHost} listens. */
+    public static final String ADMIN_DEFAULT_BIND_HOST = "127.0.0.1";
+
+    /**
+     * The admin connector serves {@code /tasks} (log levels, garbage collection) and
+     * {@code /threads} without authentication, so it must never be reachable from the network
+     * because a key was left out: an admin connector without {@code bindHost} (Dropwizard's default
+     * is every address) binds {@value #ADMIN_DEFAULT_BIND_HOST}. An operator who wants it elsewhere
+     * names the address ({@code 0.0.0.0} for all).
+     */
+    static void adminOnLoopbackByDefault(DefaultServerFactory dsf) {
+        for (ConnectorFactory c : dsf.getAdminConnectors()) {
+            if (c instanceof HttpConnectorFactory h && h.getBindHost() == null) {
+                h.setBindHost(ADMIN_DEFAULT_BIND_HOST);
+            }
+        }
+    }
+
     /** Replaces the server factory's application connectors. */
     public static void apply(BootproxyConfiguration config) {
         ServerFactory sf = config.getServerFactory();
@@ -84,6 +102,7 @@ public final class ApplicationConnectors {
             throw new ListenerConfigException("no listener: set http_port and/or https_port", null);
         }
         dsf.setApplicationConnectors(connectors);
+        adminOnLoopbackByDefault(dsf);
         // API errors are bootproxy's own (plain text, API.md); Dropwizard's JSON mappers would change them
         dsf.setRegisterDefaultExceptionMappers(false);
         // boot images are served as they are: compressing them costs CPU, drops Content-Length

@@ -39,6 +39,7 @@ public final class PemHttpsConnectorFactory extends HttpsConnectorFactory {
         // read the files now so a bad one fails the start with a message naming it
         PemKeyStores.keyStore(certificate, privateKey);
         PemKeyStores.trustStore(caFile);
+        PemKeyStores.verifyServerCertificate(certificate, privateKey, caFile, new java.util.Date());
         setWantClientAuth(true);
         setNeedClientAuth(false);
         setSupportedProtocols(this.protocols);

@@ -62,6 +62,91 @@ public final class PemKeyStores {
         }
     }
 
+    /**
+     * Checks what would otherwise only show as failing handshakes ({@code decrypt error},
+     * {@code unknown ca}) once the server runs: {@code ssl_private_key} is the key of the first
+     * certificate of {@code ssl_certificate}; that certificate (with the intermediates after it in
+     * the file) chains to a certificate of {@code ssl_ca_file}; and no certificate on the way is
+     * expired or not yet valid at {@code now}.
+     *
+     * @throws PemException naming the setting and the file that is wrong
+     */
+    public static void verifyServerCertificate(Path certFile, Path keyFile, Path caFile, java.util.Date now) {
+        List<X509Certificate> chain = certificates(certFile, "ssl_certificate");
+        if (chain.isEmpty()) {
+            throw new PemException("ssl_certificate " + certFile + " holds no certificate", null);
+        }
+        X509Certificate leaf = chain.get(0);
+        PrivateKey key = privateKey(keyFile);
+        if (!keyMatches(key, leaf)) {
+            throw new PemException("ssl_private_key " + keyFile + " is not the key of ssl_certificate " + certFile
+                    + " (" + leaf.getSubjectX500Principal().getName() + ")", null);
+        }
+        for (X509Certificate c : chain) {
+            if (now.after(c.getNotAfter())) {
+                throw new PemException("ssl_certificate " + certFile + " has expired: "
+                        + c.getSubjectX500Principal().getName() + " was valid until " + c.getNotAfter().toInstant(),
+                        null);
+            }
+            if (now.before(c.getNotBefore())) {
+                throw new PemException("ssl_certificate " + certFile + " is not valid yet: "
+                        + c.getSubjectX500Principal().getName() + " is valid from " + c.getNotBefore().toInstant(),
+                        null);
+            }
+        }
+        List<X509Certificate> cas = certificates(caFile, "ssl_ca_file");
+        if (cas.isEmpty()) {
+            throw new PemException("ssl_ca_file " + caFile + " holds no certificate", null);
+        }
+        try {
+            java.util.Set<java.security.cert.TrustAnchor> anchors = new java.util.HashSet<>();
+            for (X509Certificate ca : cas) {
+                anchors.add(new java.security.cert.TrustAnchor(ca, null));
+            }
+            java.security.cert.X509CertSelector target = new java.security.cert.X509CertSelector();
+            target.setCertificate(leaf);
+            java.security.cert.PKIXBuilderParameters params =
+                    new java.security.cert.PKIXBuilderParameters(anchors, target);
+            params.setRevocationEnabled(false);
+            params.setDate(now);
+            params.addCertStore(java.security.cert.CertStore.getInstance("Collection",
+                    new java.security.cert.CollectionCertStoreParameters(chain)));
+            java.security.cert.CertPathBuilder.getInstance("PKIX").build(params);
+        } catch (java.security.cert.CertPathBuilderException e) {
+            throw new PemException("ssl_certificate " + certFile + " (" + leaf.getSubjectX500Principal().getName()
+                    + ", issued by " + leaf.getIssuerX500Principal().getName() + ") does not chain to ssl_ca_file "
+                    + caFile, e);
+        } catch (GeneralSecurityException e) {
+            throw new PemException("cannot verify ssl_certificate " + certFile + " against ssl_ca_file " + caFile
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code key} signs what {@code cert}'s public key verifies (works for RSA and EC alike). */
+    private static boolean keyMatches(PrivateKey key, X509Certificate cert) {
+        String alg = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> null;
+        };
+        if (alg == null || !key.getAlgorithm().equals(cert.getPublicKey().getAlgorithm())) {
+            return false;
+        }
+        try {
+            byte[] probe = "bootproxy key check".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance(alg);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] sig = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(alg);
+            verifier.initVerify(cert.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
     /** A trust store of every certificate in a CA bundle. */
     public static KeyStore trustStore(Path caFile) {
         List<X509Certificate> cas = certificates(caFile, "ssl_ca_file");

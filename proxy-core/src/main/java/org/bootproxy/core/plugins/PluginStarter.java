@@ -5,11 +5,10 @@ import com.codahale.metrics.health.HealthCheck;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bootproxy.core.config.YamlKeyPaths;
 import org.bootproxy.spi.Enablement;
 import org.bootproxy.spi.Listeners;
 import org.bootproxy.spi.PluginConfig;
@@ -105,9 +104,8 @@ public final class PluginStarter {
         }
         Set<ConstraintViolation<PluginConfig>> violations = validator.validate(section);
         if (!violations.isEmpty()) {
-            List<String> msgs = new ArrayList<>();
-            violations.stream().sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
-                    .forEach(v -> msgs.add("plugins." + name + "." + v.getPropertyPath() + " " + v.getMessage()));
+            List<String> msgs = new YamlKeyPaths(mapper).describe("plugins." + name + ".", plugin.configClass(),
+                    violations);
             return failed(lp, version, exposed, "invalid configuration: " + String.join("; ", msgs));
         }
         if (enabled.http() && httpPort == null && !enabled.https()) {

@@ -38,6 +38,11 @@ public final class AlphaPlugin implements ProxyPlugin<AlphaPlugin.Config> {
         @Max(10)
         @JsonProperty("level")
         private int level = 1;
+
+        /** A Java name that differs from its YAML key, for error messages. */
+        @jakarta.validation.constraints.Min(1)
+        @JsonProperty("max_greetings")
+        private int maxGreetings = 1;
     }
 
     @Path("/alpha")
