@@ -17,6 +17,7 @@ import java.util.List;
 import org.bootproxy.core.api.ErrorMappers;
 import org.bootproxy.core.api.FeaturesResource;
 import org.bootproxy.core.api.LogsResource;
+import org.bootproxy.core.api.RequestBodyLimitFilter;
 import org.bootproxy.core.api.RootResource;
 import org.bootproxy.core.auth.ClientCertificateAuthFilter;
 import org.bootproxy.core.auth.PluginRoutingFeature;
@@ -126,6 +127,9 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
         // with the connectors' URI compliance: '//' reaches the resources, which collapse it
         env.getApplicationContext().getServletHandler().setDecodeAmbiguousURIs(true);
         env.servlets().addFilter("request-id", new RequestIdFilter())
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        RequestBodyLimitFilter bodyLimit = new RequestBodyLimitFilter(config.getMaxRequestBody().toBytes());
+        env.servlets().addFilter("max-request-body", bodyLimit)
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
 
         PluginRoutingFeature routing = new PluginRoutingFeature(

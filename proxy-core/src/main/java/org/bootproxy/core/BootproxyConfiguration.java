@@ -88,6 +88,11 @@ public class BootproxyConfiguration extends Configuration implements LayeredYaml
     private int logBufferErrors = 1000;
 
     @NotNull
+    /** Largest request body the REST API reads (forms are a few KiB); larger → 413. */
+    @NotNull
+    @JsonProperty("max_request_body")
+    private io.dropwizard.util.DataSize maxRequestBody = io.dropwizard.util.DataSize.mebibytes(1);
+
     @JsonProperty("plugins")
     private PluginSections plugins = PluginSections.empty();
 
@@ -151,6 +156,11 @@ public class BootproxyConfiguration extends Configuration implements LayeredYaml
 
     public int getLogBufferErrors() {
         return logBufferErrors;
+    }
+
+    /** Largest request body the REST API reads; a larger one is refused with 413. */
+    public io.dropwizard.util.DataSize getMaxRequestBody() {
+        return maxRequestBody;
     }
 
     public PluginSections getPlugins() {

@@ -70,6 +70,16 @@ public final class ErrorMappers {
         return false;
     }
 
+    /** 413 when {@code e} is, or was caused by, a body read past {@code max_request_body}; else null. */
+    static Response tooLarge(Throwable e, HttpHeaders headers) {
+        for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof RequestBodyLimitFilter.TooLargeException) {
+                return text(413, c.getMessage(), headers);
+            }
+        }
+        return null;
+    }
+
     /** Statuses chosen by resources or by Jersey (404, 405, 406, 415...). */
     public static final class WebApplication implements ExceptionMapper<WebApplicationException> {
         @Context
@@ -77,6 +87,10 @@ public final class ErrorMappers {
 
         @Override
         public Response toResponse(WebApplicationException e) {
+            Response tooLarge = tooLarge(e, headers);
+            if (tooLarge != null) {
+                return tooLarge;
+            }
             Response r = e.getResponse();
             int status = r.getStatus();
             if (status == 405) {
@@ -115,13 +129,21 @@ public final class ErrorMappers {
         }
     }
 
-    /** Anything else is a bug: 500 with the request id to find the ERROR line. */
+    /**
+     * Anything else is a bug: 500 with the request id to find the ERROR line; except a body read past
+     * {@code max_request_body} (413, however deep Jersey wrapped it) and parameters Rack would
+     * refuse (400).
+     */
     public static final class Unexpected implements ExceptionMapper<Throwable> {
         @Context
         private HttpHeaders headers;
 
         @Override
         public Response toResponse(Throwable e) {
+            Response tooLarge = tooLarge(e, headers);
+            if (tooLarge != null) {
+                return tooLarge;
+            }
             if (e instanceof WebApplicationException w) {
                 return new WebApplication().toResponse(w);
             }

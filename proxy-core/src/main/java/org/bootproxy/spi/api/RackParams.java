@@ -15,7 +15,9 @@ import java.util.Map;
  *   <li>{@code k=v}: a string; a repeated plain key keeps the last value, as Rack does;</li>
  *   <li>{@code k[]=a&k[]=b}: a list; a bare {@code k[]} (no {@code =}) or {@code k[]=} adds an
  *       empty string;</li>
- *   <li>{@code k[sub]=v}: a nested map ({@code ztp_firmware[core]=x}); nesting may repeat;</li>
+ *   <li>{@code k[sub]=v}: a nested map ({@code ztp_firmware[core]=x}); nesting may repeat up to
+ *       {@value #MAX_DEPTH} levels (Rack 3's {@code param_depth_limit}); deeper is a
+ *       {@link MalformedParamsException};</li>
  *   <li>a bare {@code k} without {@code =}: an empty value.</li>
  * </ul>
  * Body parameters override query parameters of the same name, and route parameters override both
@@ -23,13 +25,29 @@ import java.util.Map;
  */
 public final class RackParams {
 
+    /** Deepest nesting of a key ({@code a[b][c]} is 2), as Rack 3 allows. */
+    public static final int MAX_DEPTH = 32;
+
+    /** Parameters that Rack would refuse too; a client's mistake (400), naming the key. */
+    public static final class MalformedParamsException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public MalformedParamsException(String message) {
+            super(message);
+        }
+    }
+
     private final Map<String, Object> values;
 
     private RackParams(Map<String, Object> values) {
         this.values = values;
     }
 
-    /** Parses a query string (may be null or empty) and then a form body (may be null or empty). */
+    /**
+     * Parses a query string (may be null or empty) and then a form body (may be null or empty).
+     *
+     * @throws MalformedParamsException when a key is nested deeper than {@value #MAX_DEPTH} levels
+     */
     public static RackParams parse(String query, String body) {
         Map<String, Object> m = new LinkedHashMap<>();
         addAll(m, query);
@@ -105,41 +123,50 @@ public final class RackParams {
 
     @SuppressWarnings("unchecked")
     private static void put(Map<String, Object> m, String key, String value) {
-        int bracket = key.indexOf('[');
-        if (bracket <= 0) {
-            m.put(key, value);
-            return;
-        }
-        String head = key.substring(0, bracket);
-        String rest = key.substring(bracket);
-        if (rest.equals("[]")) {
-            Object existing = m.get(head);
-            List<String> list;
-            if (existing instanceof List<?> l) {
-                list = (List<String>) l;
-            } else {
-                list = new ArrayList<>();
-                m.put(head, list);
+        // a loop, not recursion: a key may be sent nested 50,000 levels deep
+        Map<String, Object> target = m;
+        String k = key;
+        for (int depth = 0; ; depth++) {
+            int bracket = k.indexOf('[');
+            if (bracket <= 0) {
+                target.put(k, value);
+                return;
             }
-            list.add(value);
-            return;
+            if (depth == MAX_DEPTH) {
+                String shown = key.length() > 40 ? key.substring(0, 40) + "..." : key;
+                throw new MalformedParamsException("Parameter " + shown + " (" + key.length()
+                        + " characters) is nested deeper than " + MAX_DEPTH + " levels");
+            }
+            String head = k.substring(0, bracket);
+            String rest = k.substring(bracket);
+            if (rest.equals("[]")) {
+                Object existing = target.get(head);
+                List<String> list;
+                if (existing instanceof List<?> l) {
+                    list = (List<String>) l;
+                } else {
+                    list = new ArrayList<>();
+                    target.put(head, list);
+                }
+                list.add(value);
+                return;
+            }
+            int close = rest.indexOf(']');
+            if (close < 0) {
+                target.put(k, value); // not Rack syntax: keep it verbatim
+                return;
+            }
+            Object existing = target.get(head);
+            Map<String, Object> nested;
+            if (existing instanceof Map<?, ?> em) {
+                nested = (Map<String, Object>) em;
+            } else {
+                nested = new LinkedHashMap<>();
+                target.put(head, nested);
+            }
+            target = nested;
+            k = rest.substring(1, close) + rest.substring(close + 1);
         }
-        int close = rest.indexOf(']');
-        if (close < 0) {
-            m.put(key, value); // not Rack syntax: keep it verbatim
-            return;
-        }
-        String sub = rest.substring(1, close);
-        String tail = rest.substring(close + 1);
-        Object existing = m.get(head);
-        Map<String, Object> nested;
-        if (existing instanceof Map<?, ?> em) {
-            nested = (Map<String, Object>) em;
-        } else {
-            nested = new LinkedHashMap<>();
-            m.put(head, nested);
-        }
-        put(nested, sub + tail, value);
     }
 
     private static String decode(String s) {
