@@ -20,9 +20,27 @@ net_up; tap_add tap0
 R="$W"/root
 content_linux "$R"
 mkdir -p "$R"/grub2
-# an empty prefix: GRUB takes the directory it was loaded from (tftp or http) as $prefix
-grub-mkimage -O x86_64-efi -o "$R"/grub2/grubx64.efi -p '' \
-  efinet tftp http net normal configfile echo test true linux linuxefi \
+# an empty prefix: GRUB takes the directory it was loaded from (tftp or http) as $prefix.
+# Over HTTP Boot, Debian 12's GRUB 2.06 (this one and the signed grubnetx64) configures no network
+# from the firmware's HTTP boot device path (no address, empty $prefix and $root: it stops at
+# grub>), where RHEL's and SUSE's GRUB take the boot URL's directory. The image made here does that
+# in an embedded config: DHCP again (bootproxy answers with the reservation's URL), $prefix = the
+# URL's directory, then the host's grub.cfg-01-<mac> as GRUB's net boot would.
+EMBED=()
+if [ $VIA = http ]; then
+  cat > "$W"/embedded.cfg <<'EOF'
+net_dhcp
+regexp --set=1:srv --set=2:dir '^http://([^/]+)(/.*)/[^/]*$' "$net_efinet0_dhcp_boot_file"
+regexp --set=1:m1 --set=2:m2 --set=3:m3 --set=4:m4 --set=5:m5 --set=6:m6 '^(..):(..):(..):(..):(..):(..)$' "$net_efinet0_dhcp_mac"
+set root=http,$srv
+set prefix=($root)$dir
+echo "E2E-GRUB-HTTP: prefix $prefix"
+configfile $prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6
+EOF
+  EMBED=(-c "$W"/embedded.cfg)
+fi
+grub-mkimage -O x86_64-efi -o "$R"/grub2/grubx64.efi -p '' "${EMBED[@]}" \
+  efinet tftp http net normal configfile echo test true regexp linux linuxefi \
   || { E2E_FAIL_REASON="grub-mkimage failed"; e2e_finish; }
 bootproxy_config "$W"/bootproxy.yml     # the default boot rules only; the reservation names the loader
 bootproxy_start "$W"/bootproxy.yml
@@ -32,8 +50,33 @@ else FILENAME=grub2/grubx64.efi; MODE=pxe; fi
 expect_api 200 POST /dhcp/192.0.2.0 --data-urlencode hostname=host-g.example.com --data-urlencode mac=$MAC \
   --data-urlencode ip=$IP --data-urlencode network=192.0.2.0 --data-urlencode nextServer=$SERVER_IP \
   --data-urlencode filename=$FILENAME --data-urlencode name=host-g.example.com --data-raw 'related_macs[]'
-# Foreman's "Preseed default PXEGrub2" template rendered for this host (loader_timeout 0)
-cat > "$W"/host.cfg <<EOF
+if [ $VIA = http ]; then
+  # Foreman's "Kickstart default PXEGrub2" rendered for this host (host parameters loader_timeout 0
+  # and default_grub_install_entry efi_http): its EFI HTTP entry names the kernel and the initrd
+  # by absolute (http,<proxy>:<http_port>)/httpboot/ paths, so no grub2/boot symlink is needed
+  # (a relative boot/... makes GRUB send "GET boot/..." to the HTTP server)
+  H="(http,$SERVER_IP:$HTTP_PORT)/httpboot"
+  cat > "$W"/host.cfg <<EOF
+# This file was deployed via 'Kickstart default PXEGrub2' template
+
+set default=efi_http
+set timeout=0
+
+menuentry 'Kickstart default PXEGrub2' {
+  linuxefi $LINUX_KERNEL_PATH ks=http://foreman.example.com/unattended/provision $(linux_cmdline)
+  initrdefi $LINUX_INITRD_PATH
+}
+
+menuentry 'Kickstart default PXEGrub2 EFI HTTP' --id efi_http {
+  linuxefi $H/$LINUX_KERNEL_PATH ks=http://foreman.example.com/unattended/provision $(linux_cmdline)
+  initrdefi $H/$LINUX_INITRD_PATH
+}
+
+# Smart proxy does not have HTTPBoot feature with HTTPS port enabled, skipping EFI HTTPS boot menu entry
+EOF
+else
+  # Foreman's "Preseed default PXEGrub2" template rendered for this host (Debian, loader_timeout 0)
+  cat > "$W"/host.cfg <<EOF
 #
 # This file was deployed via 'Preseed default PXEGrub2' template
 #
@@ -42,10 +85,11 @@ set default=0
 set timeout=0
 
 menuentry 'Preseed default PXEGrub2' {
-  linuxefi $LINUX_KERNEL_PATH interface=auto url=http://foreman.example.com/unattended/provision ramdisk_size=10800 root=/dev/rd/0 rw auto hostname=host-g.example.com $(linux_cmdline)
+  linuxefi  $LINUX_KERNEL_PATH interface=auto url=http://foreman.example.com/unattended/provision ramdisk_size=10800 root=/dev/rd/0 rw auto hostname=host-g.example.com auto=true domain=example.com locale=en_US BOOTIF=01-\$net_default_mac $(linux_cmdline)
   initrdefi $LINUX_INITRD_PATH
 }
 EOF
+fi
 expect_api 200 POST /tftp/PXEGrub2/$MAC --data-urlencode pxeconfig@"$W"/host.cfg
 [ -f "$R"/grub2/grub.cfg-01-$DASH ] || { E2E_FAIL_REASON="the API did not write grub2/grub.cfg-01-$DASH"; e2e_finish; }
 
@@ -55,6 +99,8 @@ if [ $VIA = http ]; then
   MS=("dhcp-ack-HTTPClient-grub-url|$L|dhcp: DHCPACK $ipre to $MAC \\(.*HTTPClient.*\\) file http://192\\.0\\.2\\.1:$HTTP_PORT/httpboot/grub2/grubx64\\.efi"
       "httpboot-GET-grubx64.efi|$L|access: $ipre GET /httpboot/grub2/grubx64\\.efi 200 "
       "serial-grub-running|$S|Welcome to GRUB"
+      "dhcp-ack-GRUB-net_dhcp|$L|dhcp: DHCPACK $ipre to $MAC \\(other\\) file http://"
+      "serial-grub-prefix-httpboot|$S|E2E-GRUB-HTTP: prefix \\(http,192\\.0\\.2\\.1:$HTTP_PORT\\)/httpboot/grub2"
       "httpboot-GET-grub.cfg-01-mac|$L|access: $ipre GET /httpboot/grub2/grub\\.cfg-01-$DASH 200 ")
 else
   MS=("dhcp-ack-PXEClient-grub|$L|dhcp: DHCPACK $ipre to $MAC \\(.*PXEClient.*\\) file grub2/grubx64\\.efi next-server 192\\.0\\.2\\.1"

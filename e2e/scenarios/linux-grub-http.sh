@@ -1,0 +1,6 @@
+#!/bin/bash
+# Foreman's "Grub2 UEFI HTTP" loader to a running Linux (see linux-grub.sh): UEFI HTTP Boot of
+# http://<proxy>:<http_port>/httpboot/grub2/grubx64.efi from the reservation, GRUB reads
+# grub2/grub.cfg-01-<mac> (POST /tftp/PXEGrub2/<mac>) and the kernel and initrd over HTTP from
+# httpboot; no symlink anywhere under the TFTP root.
+E2E_SCENARIO_NAME=linux-grub-http E2E_GRUB_VIA=http exec "$(dirname "$0")/linux-grub.sh"
