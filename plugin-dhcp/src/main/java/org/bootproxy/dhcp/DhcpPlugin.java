@@ -17,6 +17,7 @@ import org.bootproxy.dhcp.backend.BackendUnavailableException;
 import org.bootproxy.dhcp.backend.DhcpBackend;
 import org.bootproxy.dhcp.backend.DhcpBackends;
 import org.bootproxy.dhcp.backend.LeaseStore;
+import org.bootproxy.dhcp.backend.embedded.DhcpStoreCommand;
 import org.bootproxy.dhcp.backend.embedded.EmbeddedBackend;
 import org.bootproxy.dhcp.boot.BootRules;
 import org.bootproxy.dhcp.export.DhcpConfigCommand;
@@ -69,10 +70,13 @@ public final class DhcpPlugin implements ProxyPlugin<DhcpConfig> {
         return List.of("use_provider");
     }
 
-    /** {@code bootproxy dhcp-config}: the boot rules as ISC dhcpd / dhcpd -6 / dnsmasq / Kea configuration. */
+    /**
+     * {@code bootproxy dhcp-config}: the boot rules as ISC dhcpd / dhcpd -6 / dnsmasq / Kea
+     * configuration; {@code bootproxy dhcp-store verify|salvage}: check and recover the embedded store.
+     */
     @Override
     public List<PluginCommand<DhcpConfig>> commands() {
-        return List.of(new DhcpConfigCommand());
+        return List.of(new DhcpConfigCommand(), new DhcpStoreCommand());
     }
 
     @Override
@@ -180,6 +184,12 @@ public final class DhcpPlugin implements ProxyPlugin<DhcpConfig> {
                     }
                 }
             });
+        }
+
+        /** The embedded store while it cannot write (reads go on; it retries by itself). */
+        @Override
+        public java.util.Optional<String> degraded() {
+            return backend instanceof EmbeddedBackend embedded ? embedded.unavailable() : java.util.Optional.empty();
         }
 
         @Override

@@ -193,7 +193,12 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
             env.healthChecks().register("plugin-" + e.name(), new HealthCheck() {
                 @Override
                 protected Result check() {
-                    return e.state() == PluginState.FAILED ? Result.unhealthy(e.failure())
+                    if (e.state() == PluginState.FAILED) {
+                        return Result.unhealthy(e.failure());
+                    }
+                    java.util.Optional<String> degraded = e.state() == PluginState.RUNNING
+                            ? e.running().degraded() : java.util.Optional.empty();
+                    return degraded.isPresent() ? Result.unhealthy("degraded: " + degraded.get())
                             : Result.healthy(e.state().json());
                 }
             });

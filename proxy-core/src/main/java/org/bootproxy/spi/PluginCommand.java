@@ -18,7 +18,10 @@ public interface PluginCommand<C extends PluginConfig> {
     /** One line for {@code bootproxy --help}. */
     String description();
 
-    /** Adds the command's own options; the configuration file argument is added by the core. */
+    /**
+     * Adds the command's own options and positional arguments; the core adds the configuration
+     * file argument after them ({@code bootproxy <command> <positionals> <config.yml>}).
+     */
     default void configure(Subparser subparser) {
     }
 

@@ -57,6 +57,18 @@ public interface RunningPlugin {
         return List.of();
     }
 
+    /**
+     * Why this running plugin cannot do all of its work right now (e.g. its store cannot write:
+     * reads go on, writes fail until the disk takes them again), or empty while it can. The core
+     * shows the reason as {@code "degraded"} in the plugin's {@code /v2/features} entry — the
+     * state stays {@code "running"}, because the plugin still serves and Foreman drops every
+     * feature that is not running — and fails the plugin's {@code plugin-<name>} health check
+     * with it. Called on each of those requests: must be cheap and must not block.
+     */
+    default java.util.Optional<String> degraded() {
+        return java.util.Optional.empty();
+    }
+
     /** Health checks, registered as {@code <plugin>.<key>} on the admin port. */
     default Map<String, HealthCheck> healthChecks() {
         return Map.of();

@@ -17,15 +17,25 @@ import org.bootproxy.spi.net.MacAddress;
  *
  * <p>Thread-safe. Reads are served from memory and never block on I/O. A write method returns
  * only once the change is durable (it survives {@code kill -9}), so the server may ACK right
- * after it returns.
+ * after it returns. A write that fails leaves nothing visible: the change is rolled back before
+ * the error is reported.
  */
 public interface LeaseStore {
 
     /** The reservation of {@code mac} (or of a MAC in its {@code related_macs}) in {@code subnet}. */
     Optional<Reservation> reservationByMac(Ipv4Network subnet, MacAddress mac);
 
-    /** The reservation holding {@code ip}, in any subnet. */
+    /** A reservation holding {@code ip}, in any subnet (the first of {@link #reservationsByIp}). */
     Optional<Reservation> reservationByIp(Ipv4Address ip);
+
+    /**
+     * Every reservation holding {@code ip}, in any subnet: several when a bonded host's MACs share
+     * it (each names the others in {@code related_macs}, see {@link DhcpBackend}); the server gives
+     * the address to whichever of them asks. Default: {@link #reservationByIp} only.
+     */
+    default java.util.List<Reservation> reservationsByIp(Ipv4Address ip) {
+        return reservationByIp(ip).map(java.util.List::of).orElse(java.util.List.of());
+    }
 
     /** The lease of {@code mac} in {@code subnet}, expired or not. */
     Optional<Lease> leaseByMac(Ipv4Network subnet, MacAddress mac);
@@ -43,8 +53,9 @@ public interface LeaseStore {
      * Like {@link #saveLease}, without a thread waiting for the disk: the change is applied (and
      * visible to reads) when this method returns, and the returned stage completes once it is
      * durable, or exceptionally (with the {@link IOException}, possibly wrapped in a
-     * {@link java.util.concurrent.CompletionException}) when it cannot be made durable. The server
-     * sends the ACK only from that completion, so many ACKs can wait on one group commit.
+     * {@link java.util.concurrent.CompletionException}) when it cannot be made durable, in which
+     * case the lease has been rolled back (no longer visible) before the stage fails. The server
+     * sends the ACK only from a successful completion, so many ACKs can wait on one group commit.
      *
      * <p>The stage may complete on the store's own I/O thread: callers must not block or call back
      * into the store's synchronous writes from a dependent action (use an async continuation).

@@ -9,7 +9,8 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.bootproxy.dhcp.DhcpConfig;
 import org.bootproxy.dhcp.backend.DhcpBackend;
-import org.bootproxy.dhcp.backend.DhcpBackends;
+import org.bootproxy.dhcp.backend.embedded.EmbeddedBackend;
+import org.bootproxy.dhcp.backend.embedded.StoreDamagedException;
 import org.bootproxy.dhcp.boot.BootRules;
 import org.bootproxy.dhcp.model.Reservation;
 import org.bootproxy.dhcp.model.Subnet;
@@ -22,8 +23,9 @@ import org.bootproxy.spi.PluginCommand;
  * configuration for an external DHCP server that gives the same boot answers as bootproxy's
  * embedded server — the rules of {@code plugins.dhcp.boot} (built-in ones included), the subnets of
  * {@code plugins.dhcp.subnets}, and the reservations stored in {@code plugins.dhcp.state_dir} when
- * the embedded store can be opened (not while bootproxy runs on it: then a comment says they were
- * left out).
+ * the embedded store can be read (not while bootproxy runs on it: then a comment says they were
+ * left out). It only reads the store, never changes it; a damaged store fails the command with
+ * the damage's file, offset and reason.
  *
  * <p>{@code ${next_server}} becomes {@code --next-server}, else {@code boot.next_server}, else the
  * address of the first configured interface; {@code ${http_port}}/{@code ${https_port}} become
@@ -85,15 +87,19 @@ public final class DhcpConfigCommand implements PluginCommand<DhcpConfig> {
         out.flush();
     }
 
-    private static List<Reservation> reservations(DhcpConfig config, List<Subnet> subnets, List<String> notes) {
+    private static List<Reservation> reservations(DhcpConfig config, List<Subnet> subnets, List<String> notes)
+            throws StoreDamagedException {
         if (!"embedded".equals(config.getProvider()) || !Files.isDirectory(config.getStateDir())) {
             return List.of();
         }
         List<Reservation> out = new ArrayList<>();
-        try (DhcpBackend backend = DhcpBackends.create(config, subnets, InstantSource.system())) {
+        // read-only: never cuts, creates or rewrites a file of the store
+        try (DhcpBackend backend = EmbeddedBackend.read(config.getStateDir(), subnets, InstantSource.system())) {
             for (Subnet s : subnets) {
                 out.addAll(backend.reservations(s));
             }
+        } catch (StoreDamagedException e) {
+            throw e; // a configuration without some reservations would look complete: fail instead
         } catch (Exception e) {
             notes.add("reservations of " + config.getStateDir() + " not included: " + e.getMessage());
             return List.of();

@@ -3,6 +3,7 @@ package org.bootproxy.dhcp.server;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.bootproxy.dhcp.backend.LeaseStore;
@@ -56,8 +57,9 @@ final class AddressPool {
         if (!subnet.isHostAddress(ip)) {
             return false;
         }
-        Optional<Reservation> r = store.reservationByIp(ip);
-        if (r.isPresent() && !owns(r.get(), mac)) {
+        List<Reservation> reserved = store.reservationsByIp(ip);
+        // a bonded host's reservations share the address: any of their MACs may have it
+        if (!reserved.isEmpty() && reserved.stream().noneMatch(r -> owns(r, mac))) {
             return false;
         }
         Optional<Lease> l = store.leaseByIp(ip);

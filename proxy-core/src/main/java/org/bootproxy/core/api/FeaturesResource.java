@@ -14,7 +14,9 @@ import org.bootproxy.core.plugins.PluginState;
 
 /**
  * {@code GET /v2/features} (protected): every known plugin, running, disabled or failed, with its
- * listeners, exposed settings (all {@code null} unless running) and capabilities.
+ * listeners, exposed settings (all {@code null} unless running) and capabilities; a running plugin
+ * that reports itself degraded ({@link org.bootproxy.spi.RunningPlugin#degraded()}) also has
+ * {@code "degraded": "<reason>"}.
  */
 @Path("/v2/features")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,8 +50,12 @@ public final class FeaturesResource {
                 capabilities.addAll(e.running().capabilities());
                 capabilities.sort(null);
             }
-            out.put(e.name(), feature(running && e.enabled().http() && httpListener,
-                    running && e.enabled().https() && httpsListener, settings, e.state(), capabilities));
+            Map<String, Object> f = feature(running && e.enabled().http() && httpListener,
+                    running && e.enabled().https() && httpsListener, settings, e.state(), capabilities);
+            if (running) {
+                e.running().degraded().ifPresent(reason -> f.put("degraded", reason));
+            }
+            out.put(e.name(), f);
         }
         return out;
     }

@@ -34,8 +34,9 @@ public final class PluginCommandAdapter<C extends PluginConfig> extends Configur
 
     @Override
     public void configure(Subparser subparser) {
-        super.configure(subparser);
+        // the command's own positional arguments come first: bootproxy dhcp-store verify <config.yml>
         command.configure(subparser);
+        super.configure(subparser);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.bootproxy.dhcp.backend.embedded;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -49,8 +48,16 @@ import org.bootproxy.spi.net.MacAddress;
  * Every change is checked and applied to memory under one lock, in the order it is appended to
  * the journal, and the caller waits for its record to be durable after releasing the lock (so
  * concurrent writers batch). Reads never lock and never do I/O; a concurrent reader may see a
- * change a few milliseconds before it is durable (never one that is later rolled back, except if
- * the journal fails, after which the store refuses every write: see {@link Journal}).
+ * change a few milliseconds before it is durable. A change that cannot be made durable (a full
+ * disk) is rolled back in memory before its writer gets the error, together with every change
+ * queued behind it, so no failed write stays visible to the API or the DHCP server; the store
+ * stays available for reads, answers writes with {@link BackendUnavailableException} while the
+ * disk refuses them, says so in {@link #checkHealth()} and {@link #unavailable()}, and recovers
+ * by itself (see {@link Journal}).
+ *
+ * <h2>Bonded hosts</h2>
+ * Reservations whose MACs name each other in {@code related_macs} may share an IP (the rule of
+ * {@link DhcpBackend}); the IP index holds every reservation of an address, ordered by MAC.
  *
  * <p>Thread-safe.
  */
@@ -68,8 +75,8 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
     /** The records of one subnet; maps are concurrent so readers need no lock. */
     private static final class SubnetState {
         final Map<MacAddress, Reservation> reservationByMac = new ConcurrentHashMap<>();
-        /** Sorted, so listings need no sort. */
-        final Map<Ipv4Address, Reservation> reservationByIp = new ConcurrentSkipListMap<>();
+        /** Sorted, so listings need no sort; each value is immutable, ordered by MAC, never empty. */
+        final Map<Ipv4Address, List<Reservation>> reservationByIp = new ConcurrentSkipListMap<>();
         /** related MAC → the MAC of the reservation that lists it. */
         final Map<MacAddress, MacAddress> relatedMacs = new ConcurrentHashMap<>();
         final Map<Ipv4Address, Lease> leaseByIp = new ConcurrentSkipListMap<>();
@@ -81,7 +88,14 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
             throws IOException {
         this.subnets = List.copyOf(subnets);
         this.clock = clock;
-        this.journal = Journal.open(stateDir, compactBytes, lock, this::captureLocked, this::replay);
+        this.journal = Journal.open(stateDir, compactBytes, lock, this::captureLocked, this::apply);
+    }
+
+    /** A read-only copy of a store's content, loaded without the journal; see {@link #read}. */
+    private EmbeddedBackend(List<Subnet> subnets, InstantSource clock) {
+        this.subnets = List.copyOf(subnets);
+        this.clock = clock;
+        this.journal = null;
     }
 
     /**
@@ -98,14 +112,44 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
         return open(stateDir, subnets, clock, DEFAULT_COMPACT_BYTES);
     }
 
+    /**
+     * Reads what the store in {@code stateDir} holds without changing any file (no torn tail is
+     * cut, nothing is created), for read-only commands. The result answers reads only; every write
+     * throws {@link BackendUnavailableException}.
+     *
+     * @throws StoreDamagedException when a file is damaged (see {@link StoreScan})
+     * @throws IOException when the store is in use by a running bootproxy or unreadable
+     */
+    public static EmbeddedBackend read(Path stateDir, List<Subnet> subnets, InstantSource clock) throws IOException {
+        EmbeddedBackend b = new EmbeddedBackend(subnets, clock);
+        try (java.io.Closeable held = Journal.lockForCommand(stateDir)) {
+            Journal.load(stateDir, b::apply);
+        }
+        return b;
+    }
+
     /** Number of group commits so far (for metrics and the benchmark). */
     public long journalBatches() {
-        return journal.batches();
+        return journal == null ? 0 : journal.batches();
     }
 
     /** Number of journal records written so far. */
     public long journalRecords() {
-        return journal.records();
+        return journal == null ? 0 : journal.records();
+    }
+
+    /**
+     * Why the store cannot write now (the disk refused the last write and no retry has succeeded
+     * yet), or empty while it can. Cheap; for the plugin's state.
+     */
+    public Optional<String> unavailable() {
+        if (journal == null) {
+            return Optional.of("embedded DHCP store opened read-only");
+        }
+        IOException f = journal.failure();
+        java.time.Instant since = journal.failedSince();
+        return f == null ? Optional.empty() : Optional.of("embedded DHCP store cannot write" + (since == null ? ""
+                : " since " + since) + ": " + f.getMessage() + " (retrying every " + Journal.RETRY_MILLIS + " ms)");
     }
 
     // ------------------------------------------------------------------ DhcpBackend
@@ -126,7 +170,11 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
         if (st == null) {
             return List.of();
         }
-        return new ArrayList<>(st.reservationByIp.values()); // by IP: a sorted map
+        List<Reservation> out = new ArrayList<>();
+        for (List<Reservation> atIp : st.reservationByIp.values()) { // by IP: a sorted map
+            out.addAll(atIp);
+        }
+        return out;
     }
 
     @Override
@@ -153,8 +201,14 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
 
     @Override
     public Optional<Reservation> reservationByIp(Subnet subnet, Ipv4Address ip) {
+        return reservationsByIp(subnet, ip).stream().findFirst();
+    }
+
+    @Override
+    public List<Reservation> reservationsByIp(Subnet subnet, Ipv4Address ip) {
         SubnetState st = state.get(subnet.network());
-        return st == null ? Optional.empty() : Optional.ofNullable(st.reservationByIp.get(ip));
+        List<Reservation> atIp = st == null ? null : st.reservationByIp.get(ip);
+        return atIp == null ? List.of() : atIp;
     }
 
     @Override
@@ -177,7 +231,7 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
         try {
             SubnetState st = state.get(r.subnet());
             Reservation byMac = st == null ? null : st.reservationByMac.get(r.mac());
-            Reservation byIp = st == null ? null : st.reservationByIp.get(r.ip());
+            List<Reservation> atIp = st == null ? null : st.reservationByIp.get(r.ip());
             if (byMac != null && byMac.equals(r)) {
                 // identical: nothing to write, but it may still be in flight from a concurrent
                 // request, so answer only once everything queued so far is durable
@@ -185,9 +239,12 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
                 outcome = AddOutcome.UNCHANGED;
             } else if (byMac != null) {
                 throw new ReservationConflictException(r, byMac);
-            } else if (byIp != null) {
-                throw new ReservationConflictException(r, byIp);
             } else {
+                for (Reservation holder : atIp == null ? List.<Reservation>of() : atIp) {
+                    if (!bonded(r, holder)) {
+                        throw new ReservationConflictException(r, holder);
+                    }
+                }
                 durable = write(new StoreRecord.PutReservation(r));
                 outcome = AddOutcome.CREATED;
             }
@@ -196,6 +253,20 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
         }
         await(durable); // outside the lock, so concurrent writers share one fsync
         return outcome;
+    }
+
+    /** Whether two reservations name each other's MAC in their {@code related_macs} (a bonded host). */
+    static boolean bonded(Reservation a, Reservation b) {
+        return lists(a, b.mac()) && lists(b, a.mac());
+    }
+
+    private static boolean lists(Reservation r, MacAddress mac) {
+        for (String m : r.relatedMacs()) {
+            if (MacAddress.isValid(m) && MacAddress.parse(m).equals(mac)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -222,15 +293,17 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
 
     @Override
     public void checkHealth() throws BackendUnavailableException {
-        IOException f = journal.failure();
-        if (f != null) {
-            throw new BackendUnavailableException("embedded DHCP store failed: " + f.getMessage(), f);
+        Optional<String> why = unavailable();
+        if (why.isPresent()) {
+            throw new BackendUnavailableException(why.get(), journal == null ? null : journal.failure());
         }
     }
 
     @Override
     public void close() {
-        journal.close();
+        if (journal != null) {
+            journal.close();
+        }
     }
 
     // ------------------------------------------------------------------ LeaseStore
@@ -251,15 +324,20 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
 
     @Override
     public Optional<Reservation> reservationByIp(Ipv4Address ip) {
+        return reservationsByIp(ip).stream().findFirst();
+    }
+
+    @Override
+    public List<Reservation> reservationsByIp(Ipv4Address ip) {
         for (Map.Entry<Ipv4Network, SubnetState> e : state.entrySet()) {
             if (e.getKey().contains(ip)) {
-                Reservation r = e.getValue().reservationByIp.get(ip);
-                if (r != null) {
-                    return Optional.of(r);
+                List<Reservation> atIp = e.getValue().reservationByIp.get(ip);
+                if (atIp != null) {
+                    return atIp;
                 }
             }
         }
-        return Optional.empty();
+        return List.of();
     }
 
     @Override
@@ -303,7 +381,10 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
         awaitIo(durable);
     }
 
-    /** Applies the lease under the lock and returns the journal's group-commit future (no waiting). */
+    /**
+     * Applies the lease under the lock and returns the journal's group-commit future (no waiting);
+     * if the lease cannot be made durable it is rolled back before the future fails.
+     */
     @Override
     public java.util.concurrent.CompletionStage<Void> saveLeaseAsync(Lease lease) {
         lock.lock();
@@ -333,11 +414,30 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
 
     // ------------------------------------------------------------------ applying records
 
-    /** Appends then applies; call with the lock held. */
+    /** Applies then appends with the change's undo; call with the lock held. */
     private CompletableFuture<Void> writeIo(StoreRecord record) throws IOException {
-        CompletableFuture<Void> f = journal.append(record.encode());
-        apply(record);
-        return f;
+        if (journal == null) {
+            throw new IOException("the DHCP store was opened read-only");
+        }
+        byte[] payload = record.encode();
+        List<Runnable> undo = new ArrayList<>();
+        undoLog = undo;
+        try {
+            apply(record);
+        } finally {
+            undoLog = null;
+        }
+        Runnable revert = () -> {
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                undo.get(i).run();
+            }
+        };
+        try {
+            return journal.append(payload, revert);
+        } catch (IOException | RuntimeException e) {
+            revert.run(); // nothing was queued
+            throw e;
+        }
     }
 
     private CompletableFuture<Void> write(StoreRecord record) throws BackendUnavailableException {
@@ -349,6 +449,9 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
     }
 
     private CompletableFuture<Void> barrier() throws BackendUnavailableException {
+        if (journal == null) {
+            throw unavailable(new IOException("the DHCP store was opened read-only"));
+        }
         try {
             return journal.barrier();
         } catch (IOException e) {
@@ -380,11 +483,39 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
         return new BackendUnavailableException("embedded DHCP store cannot write: " + e.getMessage(), e);
     }
 
-    private void replay(byte[] payload) {
-        try {
-            apply(StoreRecord.decode(payload));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * Where {@link #apply} records how to revert each map change while a write is applied (null
+     * during replay). Touched with {@link #lock} held only.
+     */
+    private List<Runnable> undoLog;
+
+    private <K, V> void put(Map<K, V> map, K key, V value) {
+        V old = map.put(key, value);
+        remember(map, key, old);
+    }
+
+    private <K, V> void remove(Map<K, V> map, K key) {
+        V old = map.remove(key);
+        if (old != null) {
+            remember(map, key, old);
+        }
+    }
+
+    private <K, V> void remove(Map<K, V> map, K key, V value) {
+        if (map.remove(key, value)) {
+            remember(map, key, value);
+        }
+    }
+
+    private <K, V> void remember(Map<K, V> map, K key, V old) {
+        if (undoLog != null) {
+            undoLog.add(() -> {
+                if (old == null) {
+                    map.remove(key);
+                } else {
+                    map.put(key, old);
+                }
+            });
         }
     }
 
@@ -396,15 +527,21 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
             if (old != null) {
                 unindex(st, old);
             }
-            Reservation holder = st.reservationByIp.get(r.ip());
-            if (holder != null) {
-                unindex(st, holder);
+            // a holder of the IP that is no bonded partner is replaced (the API never writes that:
+            // it is a conflict there; the store keeps one consistent answer per address regardless)
+            for (Reservation holder : st.reservationByIp.getOrDefault(r.ip(), List.of())) {
+                if (!bonded(r, holder)) {
+                    unindex(st, holder);
+                }
             }
-            st.reservationByMac.put(r.mac(), r);
-            st.reservationByIp.put(r.ip(), r);
+            put(st.reservationByMac, r.mac(), r);
+            List<Reservation> atIp = new ArrayList<>(st.reservationByIp.getOrDefault(r.ip(), List.of()));
+            atIp.add(r);
+            atIp.sort(java.util.Comparator.comparing(x -> x.mac().toString()));
+            put(st.reservationByIp, r.ip(), List.copyOf(atIp));
             for (String m : r.relatedMacs()) {
                 if (MacAddress.isValid(m)) {
-                    st.relatedMacs.put(MacAddress.parse(m), r.mac());
+                    put(st.relatedMacs, MacAddress.parse(m), r.mac());
                 }
             }
         } else if (record instanceof StoreRecord.DeleteReservation d) {
@@ -421,12 +558,13 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
                 }
             }
             SubnetState st = state.computeIfAbsent(l.subnet(), k -> new SubnetState());
-            Lease old = st.leaseByIp.put(l.ip(), l);
+            Lease old = st.leaseByIp.get(l.ip());
+            put(st.leaseByIp, l.ip(), l);
             if (old != null && !old.mac().equals(l.mac())) {
                 unindexLeaseMac(st, old);
             }
             // a renewal (same IP, same MAC) is the common case and must stay O(log n): no scan
-            st.leaseIpByMac.put(l.mac(), l.ip());
+            put(st.leaseIpByMac, l.mac(), l.ip());
         } else {
             Ipv4Address ip = ((StoreRecord.DeleteLease) record).ip();
             for (Map.Entry<Ipv4Network, SubnetState> e : state.entrySet()) {
@@ -437,26 +575,37 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
         }
     }
 
-    private static void unindex(SubnetState st, Reservation r) {
-        st.reservationByMac.remove(r.mac(), r);
-        st.reservationByIp.remove(r.ip(), r);
+    private void unindex(SubnetState st, Reservation r) {
+        remove(st.reservationByMac, r.mac(), r);
+        List<Reservation> atIp = st.reservationByIp.get(r.ip());
+        if (atIp != null && atIp.contains(r)) {
+            List<Reservation> rest = new ArrayList<>(atIp);
+            rest.remove(r);
+            if (rest.isEmpty()) {
+                remove(st.reservationByIp, r.ip());
+            } else {
+                put(st.reservationByIp, r.ip(), List.copyOf(rest));
+            }
+        }
         for (String m : r.relatedMacs()) {
             if (MacAddress.isValid(m)) {
-                st.relatedMacs.remove(MacAddress.parse(m), r.mac());
+                remove(st.relatedMacs, MacAddress.parse(m), r.mac());
             }
         }
     }
 
-    private static void removeLeaseFrom(SubnetState st, Ipv4Address ip) {
-        Lease old = st.leaseByIp.remove(ip);
+    private void removeLeaseFrom(SubnetState st, Ipv4Address ip) {
+        Lease old = st.leaseByIp.get(ip);
         if (old != null) {
+            remove(st.leaseByIp, ip);
             unindexLeaseMac(st, old);
         }
     }
 
     /** {@code gone} no longer holds its IP: its MAC now finds its newest other lease, if any. */
-    private static void unindexLeaseMac(SubnetState st, Lease gone) {
-        if (st.leaseIpByMac.remove(gone.mac(), gone.ip())) {
+    private void unindexLeaseMac(SubnetState st, Lease gone) {
+        if (st.leaseIpByMac.get(gone.mac()) != null && st.leaseIpByMac.get(gone.mac()).equals(gone.ip())) {
+            remove(st.leaseIpByMac, gone.mac(), gone.ip());
             // rare (release, decline, an address taken over): a scan of the subnet's leases is fine
             Lease newest = null;
             for (Lease l : st.leaseByIp.values()) {
@@ -465,7 +614,7 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
                 }
             }
             if (newest != null) {
-                st.leaseIpByMac.put(newest.mac(), newest.ip());
+                put(st.leaseIpByMac, newest.mac(), newest.ip());
             }
         }
     }
@@ -474,8 +623,10 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
     private Iterable<byte[]> captureLocked() {
         List<StoreRecord> records = new ArrayList<>();
         for (SubnetState st : state.values()) {
-            for (Reservation r : st.reservationByMac.values()) {
-                records.add(new StoreRecord.PutReservation(r));
+            for (List<Reservation> atIp : st.reservationByIp.values()) {
+                for (Reservation r : atIp) {
+                    records.add(new StoreRecord.PutReservation(r));
+                }
             }
             for (Lease l : st.leaseByIp.values()) {
                 records.add(new StoreRecord.PutLease(l));

@@ -1,21 +1,17 @@
 package org.bootproxy.dhcp.backend.embedded;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
@@ -51,10 +47,13 @@ import org.slf4j.LoggerFactory;
  * durability. Records are written in {@link #append} order.
  *
  * <p>A crash can leave only the last, unacknowledged batch partly written. Recovery reads the
- * snapshot, then every journal of generation ≥ G in order; a frame whose length runs past the end
- * of the file or whose CRC does not match ends the journal: the tail is logged, cut off and
- * ignored. A snapshot that does not verify is an error (it is only ever renamed into place
- * complete), so the store refuses to start rather than silently lose state.
+ * snapshot, then every journal of generation ≥ G in order, each frame checked by
+ * {@link StoreScan}. Only a <em>torn tail</em> — a frame that runs past the end of the newest
+ * journal with nothing valid after it — is such a write: it is logged and cut off. Every other
+ * frame, header or record that does not verify (a flipped bit anywhere, an unknown record type, a
+ * bad snapshot) is damage that may hold acknowledged records: the store refuses to open with a
+ * {@link StoreDamagedException} naming file, offset and reason, and changes no file, so nothing is
+ * ever lost silently; {@code bootproxy dhcp-store verify|salvage} reports and recovers.
  *
  * <h2>Compaction</h2>
  * When the current journal exceeds the threshold, the writer thread, holding the owner's lock
@@ -65,23 +64,34 @@ import org.slf4j.LoggerFactory;
  * (older journals are then deleted at the next start): no record is ever in neither.
  *
  * <h2>Failure</h2>
- * An I/O error while writing the journal fails the pending records and every later
- * {@link #append} (fail-stop, as PostgreSQL does after a failed fsync: after that the kernel's
- * page cache and the file may disagree, and retrying could acknowledge lost data).
+ * An I/O error while writing or forcing a batch (a full disk, EIO) fails that batch and every
+ * record queued behind it: under the owner's lock, each failed record's undo action runs (newest
+ * first), so nothing that was not made durable stays in the owner's state, and the callers get
+ * the error. The journal then cuts the file back to the end of the last durable batch before it
+ * writes again (a partly written batch must not become damage in the middle of the file), and
+ * stays <em>unavailable</em> ({@link #failure()}) until a write succeeds: each new append is
+ * tried (and fails fast while the disk refuses it), and while nothing is queued the writer probes
+ * the directory every {@link #RETRY_MILLIS} ms, so the store recovers by itself once the disk
+ * accepts writes again. Retrying is safe here, unlike after PostgreSQL's lost-fsync case: every
+ * acknowledged batch had its own successful {@code fdatasync}, and the bytes of a failed batch,
+ * whose pages the kernel may have dropped, are cut off rather than forced again.
  *
  * <p>Thread-safe. {@link #close()} writes what is queued, then stops.
  */
 final class Journal implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
-    private static final byte[] JOURNAL_MAGIC = "BPJRNL01".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] SNAPSHOT_MAGIC = "BPSNAP01".getBytes(StandardCharsets.US_ASCII);
-    private static final int HEADER_BYTES = 16;
-    private static final int FRAME_HEADER_BYTES = 8;
+    private static final byte[] JOURNAL_MAGIC = StoreScan.JOURNAL_MAGIC;
+    private static final byte[] SNAPSHOT_MAGIC = StoreScan.SNAPSHOT_MAGIC;
+    private static final int HEADER_BYTES = StoreScan.HEADER_BYTES;
+    private static final int FRAME_HEADER_BYTES = StoreScan.FRAME_HEADER_BYTES;
+    /** How often an unavailable journal probes whether the disk takes writes again. */
+    static final long RETRY_MILLIS = 1000;
+    private static final String PROBE_FILE = "probe.tmp";
     /** Bigger than any record the store writes; a longer length field is a torn or corrupt frame. */
     static final int MAX_RECORD_BYTES = 1 << 20;
     static final String SNAPSHOT_FILE = "snapshot.bin";
-    private static final Pattern JOURNAL_NAME = Pattern.compile("journal-([0-9a-f]{16})\\.log");
+    static final Pattern JOURNAL_NAME = Pattern.compile("journal-([0-9a-f]{16})\\.log");
 
     /** The owner's state, for a snapshot. */
     interface StateSource {
@@ -96,7 +106,13 @@ final class Journal implements AutoCloseable {
     record Recovery(int snapshotRecords, int journalRecords, long tornBytes, int journals) {
     }
 
-    private record Pending(byte[] payload, CompletableFuture<Void> done) {
+    /** What a replay or a read-only load found, before anything is changed on disk. */
+    record Loaded(long snapshotGeneration, int snapshotRecords, int journalRecords, List<Long> obsolete,
+                  List<Long> live, StoreScan.FileScan last) {
+    }
+
+    /** A queued record; {@code undo} reverts it in the owner's state if it cannot be made durable. */
+    private record Pending(byte[] payload, Runnable undo, CompletableFuture<Void> done) {
     }
 
     private final Path dir;
@@ -112,6 +128,9 @@ final class Journal implements AutoCloseable {
     private List<Pending> queue = new ArrayList<>();
     private boolean closing;
     private volatile IOException failure;
+    private volatile java.time.Instant failedSince;
+    /** A write or force failed after the file grew past {@link #size}: cut it back before writing on. */
+    private boolean dirty;
 
     // touched by the writer thread only (and by open() before it starts)
     private FileChannel channel;
@@ -126,7 +145,7 @@ final class Journal implements AutoCloseable {
     private volatile long records;
 
     private Journal(Path dir, long compactBytes, Lock ownerLock, StateSource source, FileChannel lockChannel,
-                    FileLock dirLock, Consumer<byte[]> replay) throws IOException {
+                    FileLock dirLock, Consumer<StoreRecord> replay) throws IOException {
         this.dir = dir;
         this.compactBytes = compactBytes;
         this.ownerLock = ownerLock;
@@ -145,13 +164,46 @@ final class Journal implements AutoCloseable {
      *
      * @param compactBytes journal size after which a snapshot is written and the journal rotated
      * @param ownerLock the lock under which the owner applies records and calls {@link #append}
-     * @throws IOException when the directory cannot be used, is in use by another process, or
-     *     holds a corrupt snapshot or an unreadable record
+     * @throws StoreDamagedException when a file holds damage other than a torn tail (nothing was
+     *     changed)
+     * @throws IOException when the directory cannot be used or is in use by another process
      */
-    static Journal open(Path dir, long compactBytes, Lock ownerLock, StateSource source, Consumer<byte[]> replay)
-            throws IOException {
+    static Journal open(Path dir, long compactBytes, Lock ownerLock, StateSource source,
+                        Consumer<StoreRecord> replay) throws IOException {
         Files.createDirectories(dir);
         FileChannel lc = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock fl = lockOrClose(lc, dir);
+        try {
+            return new Journal(dir, compactBytes, ownerLock, source, lc, fl, replay);
+        } catch (IOException | RuntimeException e) {
+            fl.release();
+            lc.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Takes the directory's lock for a command that reads or repairs the files while no bootproxy
+     * runs on them; creates nothing (a directory that never had a store has no lock file: nothing
+     * to hold).
+     *
+     * @throws IOException when a running bootproxy (or another command) holds the directory
+     */
+    static java.io.Closeable lockForCommand(Path dir) throws IOException {
+        Path lockFile = dir.resolve("lock");
+        if (!Files.exists(lockFile)) {
+            return () -> { };
+        }
+        FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+        FileLock held = lockOrClose(lc, dir);
+        return () -> {
+            held.release();
+            lc.close();
+        };
+    }
+
+    /** The directory's exclusive lock on {@code lc}; closes {@code lc} and throws when another holds it. */
+    private static FileLock lockOrClose(FileChannel lc, Path dir) throws IOException {
         FileLock fl;
         try {
             fl = lc.tryLock();
@@ -160,15 +212,10 @@ final class Journal implements AutoCloseable {
         }
         if (fl == null) {
             lc.close();
-            throw new IOException("state directory " + dir + " is in use by another bootproxy process");
+            throw new IOException("state directory " + dir + " is in use by a running bootproxy (another process"
+                    + " holds its lock)");
         }
-        try {
-            return new Journal(dir, compactBytes, ownerLock, source, lc, fl, replay);
-        } catch (IOException | RuntimeException e) {
-            fl.release();
-            lc.close();
-            throw e;
-        }
+        return fl;
     }
 
     Recovery recovery() {
@@ -185,41 +232,44 @@ final class Journal implements AutoCloseable {
         return records;
     }
 
-    /** The I/O error that stopped the journal, or null while it is healthy. */
+    /** The I/O error of the last failed write while the journal cannot write, or null while it can. */
     IOException failure() {
         return failure;
+    }
+
+    /** Since when the journal cannot write, or null while it can. */
+    java.time.Instant failedSince() {
+        return failedSince;
     }
 
     /**
      * Queues a record. Call it while holding the owner's lock, in the order the owner applies
      * records to its state.
      *
+     * @param undo reverts the record in the owner's state; run with the owner's lock held if the
+     *     record cannot be made durable, before the returned future fails
      * @return completes when the record is durable, or exceptionally with the I/O error
-     * @throws IOException when the journal has already failed or is closed (nothing was queued)
+     * @throws IOException when the journal is closed (nothing was queued)
      */
-    CompletableFuture<Void> append(byte[] payload) throws IOException {
+    CompletableFuture<Void> append(byte[] payload, Runnable undo) throws IOException {
         if (payload.length == 0 || payload.length > MAX_RECORD_BYTES) {
             throw new IllegalArgumentException("record of " + payload.length + " bytes");
         }
-        return enqueue(payload);
+        return enqueue(payload, undo);
     }
 
-    /** Completes once every record queued before this call is durable. */
+    /** Completes once every record queued before this call is durable (or failed). */
     CompletableFuture<Void> barrier() throws IOException {
-        return enqueue(null);
+        return enqueue(null, null);
     }
 
-    private CompletableFuture<Void> enqueue(byte[] payload) throws IOException {
+    private CompletableFuture<Void> enqueue(byte[] payload, Runnable undo) throws IOException {
         queueLock.lock();
         try {
-            IOException f = failure;
-            if (f != null) {
-                throw new IOException("journal in " + dir + " failed earlier: " + f.getMessage(), f);
-            }
             if (closing) {
                 throw new IOException("journal in " + dir + " is closed");
             }
-            Pending p = new Pending(payload, new CompletableFuture<>());
+            Pending p = new Pending(payload, undo, new CompletableFuture<>());
             queue.add(p);
             queued.signal();
             return p.done();
@@ -232,32 +282,87 @@ final class Journal implements AutoCloseable {
 
     private void writeLoop() {
         while (true) {
-            List<Pending> batch;
+            List<Pending> batch = null;
             queueLock.lock();
             try {
                 while (queue.isEmpty() && !closing) {
-                    queued.awaitUninterruptibly();
+                    if (failure == null) {
+                        queued.awaitUninterruptibly();
+                    } else if (queued.await(RETRY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        continue;
+                    } else {
+                        break; // unavailable and idle: probe below
+                    }
                 }
-                if (queue.isEmpty()) {
+                if (!queue.isEmpty()) {
+                    batch = queue;
+                    queue = new ArrayList<>();
+                } else if (closing) {
                     return; // closing, and everything is written
                 }
-                batch = queue;
-                queue = new ArrayList<>();
+            } catch (InterruptedException e) {
+                // nobody interrupts this thread; treat it as a wake-up
             } finally {
                 queueLock.unlock();
             }
+            if (batch == null) {
+                probe();
+                continue;
+            }
             try {
                 writeBatch(batch);
-                complete(batch);
-                if (size >= compactBytes && !compacting) {
-                    rotateAndCompact();
-                }
-            } catch (AlreadyFailed e) {
-                return;
             } catch (IOException | RuntimeException | Error e) {
                 fail(e instanceof IOException io ? io : new IOException("journal writer failed: " + e, e), batch);
-                return;
+                continue;
             }
+            writable();
+            complete(batch);
+            if (size >= compactBytes && !compacting) {
+                rotateAndCompact();
+            }
+        }
+    }
+
+    /** While unavailable and idle: can the directory take a write and an fsync again? */
+    private void probe() {
+        if (failure == null) {
+            return;
+        }
+        Path probe = dir.resolve(PROBE_FILE);
+        try {
+            repairIfDirty();
+            try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.allocate(4096);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(false);
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+            writable();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("DHCP store in {} still cannot write: {}", dir, e.toString());
+        }
+    }
+
+    /** A write or probe succeeded: the journal is available again. */
+    private void writable() {
+        if (failure != null) {
+            LOG.info("DHCP store in {} can write again (unavailable since {})", dir, failedSince);
+            failure = null;
+            failedSince = null;
+        }
+    }
+
+    /** Cuts off what a failed batch may have left behind the last durable byte. */
+    private void repairIfDirty() throws IOException {
+        if (dirty) {
+            channel.truncate(size);
+            channel.position(size);
+            channel.force(false);
+            dirty = false;
         }
     }
 
@@ -284,11 +389,14 @@ final class Journal implements AutoCloseable {
             }
         }
         buf.flip();
+        repairIfDirty();
+        dirty = true;
         while (buf.hasRemaining()) {
             channel.write(buf);
         }
         // fdatasync: the file length is part of the data it flushes, so appended records survive
         channel.force(false);
+        dirty = false;
         size += bytes;
         batches++;
         records += n;
@@ -300,17 +408,39 @@ final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails {@code batch} and everything queued behind it: reverts them in the owner's state (newest
+     * first, under the owner's lock, so no reader sees a record that was not made durable after
+     * its writer got the error), then completes their futures exceptionally.
+     */
     private void fail(IOException e, List<Pending> batch) {
         List<Pending> rest;
-        queueLock.lock();
+        boolean first;
+        ownerLock.lock();
         try {
-            failure = e;
-            rest = queue;
-            queue = new ArrayList<>();
+            queueLock.lock();
+            try {
+                first = failure == null;
+                failure = e;
+                if (first) {
+                    failedSince = java.time.Instant.now();
+                }
+                rest = queue;
+                queue = new ArrayList<>();
+            } finally {
+                queueLock.unlock();
+            }
+            undo(rest);
+            undo(batch);
         } finally {
-            queueLock.unlock();
+            ownerLock.unlock();
         }
-        LOG.error("DHCP store journal in {} failed; the store refuses further writes: {}", dir, e.toString());
+        if (first) {
+            LOG.error("DHCP store journal in {} cannot write; the failed records were rolled back, writes answer"
+                    + " 503 and the store retries every {} ms: {}", dir, RETRY_MILLIS, e.toString());
+        } else {
+            LOG.debug("DHCP store journal in {} still cannot write: {}", dir, e.toString());
+        }
         for (Pending p : batch) {
             p.done().completeExceptionally(e);
         }
@@ -319,15 +449,21 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Thrown by {@link #rotateAndCompact} after it has failed the journal itself. */
-    private static final class AlreadyFailed extends RuntimeException {
-        AlreadyFailed() {
-            super(null, null, false, false);
+    private static void undo(List<Pending> pending) {
+        for (int i = pending.size() - 1; i >= 0; i--) {
+            Runnable u = pending.get(i).undo();
+            if (u != null) {
+                try {
+                    u.run();
+                } catch (RuntimeException ex) {
+                    LOG.error("DHCP store: rolling back a failed record threw", ex);
+                }
+            }
         }
     }
 
     private void rotateAndCompact() {
-        List<Pending> batch = List.of();
+        List<Pending> batch;
         Iterable<byte[]> state;
         long newGen;
         ownerLock.lock();
@@ -339,19 +475,33 @@ final class Journal implements AutoCloseable {
             } finally {
                 queueLock.unlock();
             }
-            writeBatch(batch);
+            try {
+                writeBatch(batch);
+            } catch (IOException | RuntimeException | Error e) {
+                fail(e instanceof IOException io ? io : new IOException("journal writer failed: " + e, e), batch);
+                return;
+            }
             // Everything the owner has applied is now in a written journal: capture it and start G+1.
             state = source.captureLocked();
             newGen = generation + 1;
-            FileChannel next = createJournal(newGen);
-            channel.close();
+            FileChannel next;
+            try {
+                next = createJournal(newGen);
+            } catch (IOException | RuntimeException e) {
+                // the batch is durable in the current journal; go on there and rotate after a later batch
+                LOG.warn("DHCP store could not start journal {} in {}, staying on {}: {}", newGen, dir, generation,
+                        e.toString());
+                complete(batch);
+                return;
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // it was forced; closing a descriptor we only appended to loses nothing
+            }
             channel = next;
             generation = newGen;
             size = HEADER_BYTES;
-        } catch (IOException | RuntimeException | Error e) {
-            // the records drained here must not wait forever: fail them with the journal
-            fail(e instanceof IOException io ? io : new IOException("journal rotation failed: " + e, e), batch);
-            throw new AlreadyFailed();
         } finally {
             ownerLock.unlock();
         }
@@ -410,132 +560,98 @@ final class Journal implements AutoCloseable {
 
     // ---------------------------------------------------------------- recovery
 
-    private Recovery recover(Consumer<byte[]> replay) throws IOException {
+    private Recovery recover(Consumer<StoreRecord> replay) throws IOException {
+        Loaded loaded = load(dir, replay);
+        // Everything verified: only now touch the files.
+        for (long g : loaded.obsolete()) {
+            AtomicFiles.delete(journalPath(g)); // a crash came between snapshot and cleanup
+        }
+        long torn = 0;
+        StoreScan.FileScan last = loaded.last();
+        if (last == null) {
+            generation = Math.max(loaded.snapshotGeneration(), 1);
+            channel = createJournal(generation);
+            size = HEADER_BYTES;
+        } else {
+            generation = last.generation() < 0 ? loaded.live().get(loaded.live().size() - 1) : last.generation();
+            channel = FileChannel.open(last.file(), StandardOpenOption.WRITE);
+            if (last.tornHeader()) {
+                // created, but its header never reached the disk: nothing was acknowledged from it
+                torn = last.size();
+                LOG.warn("DHCP store journal {}: its header was torn by a crash ({} bytes); writing it again",
+                        last.file(), last.size());
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap(header(generation)), 0);
+                channel.force(true);
+            } else if (last.tornAt() >= 0) {
+                torn = last.size() - last.tornAt();
+                LOG.warn("DHCP store journal {}: cutting off a torn tail of {} bytes at byte {} (a write that a"
+                        + " crash cut short before it was acknowledged)", last.file(), torn, last.tornAt());
+                channel.truncate(last.tornAt());
+                channel.force(true);
+            }
+            size = channel.size();
+            channel.position(size);
+        }
+        Recovery r = new Recovery(loaded.snapshotRecords(), loaded.journalRecords(), torn, loaded.live().size());
+        LOG.info("DHCP store opened in {}: {} snapshot record(s), {} journal record(s) in {} journal(s){}", dir,
+                r.snapshotRecords(), r.journalRecords(), r.journals(), torn > 0 ? ", cut a torn tail of " + torn
+                + " bytes" : "");
+        return r;
+    }
+
+    /**
+     * Reads the store in {@code dir} into {@code replay} without changing any file: the snapshot,
+     * then the journals it does not cover, in order.
+     *
+     * @throws StoreDamagedException at the first damage (see {@link StoreScan})
+     */
+    static Loaded load(Path dir, Consumer<StoreRecord> replay) throws IOException {
         long snapGen = 0;
         int snapRecords = 0;
         Path snap = dir.resolve(SNAPSHOT_FILE);
         if (Files.exists(snap)) {
-            long[] gen = new long[1];
-            snapRecords = readSnapshot(snap, gen, replay);
-            snapGen = gen[0];
+            StoreScan.FileScan s = StoreScan.snapshot(snap, false);
+            throwIfDamaged(s);
+            snapGen = s.generation();
+            for (StoreScan.Frame f : s.frames()) {
+                replay.accept(f.record());
+            }
+            snapRecords = s.frames().size();
         }
-        List<Long> gens = journalGenerations();
+        List<Long> obsolete = new ArrayList<>();
+        List<Long> live = new ArrayList<>();
+        for (long g : journalGenerations(dir)) {
+            (g < snapGen ? obsolete : live).add(g);
+        }
         int journalRecords = 0;
-        long torn = 0;
-        int used = 0;
-        long last = -1;
-        for (long g : gens) {
-            if (g < snapGen) {
-                AtomicFiles.delete(journalPath(g)); // a crash came between snapshot and cleanup
-                continue;
+        StoreScan.FileScan last = null;
+        for (int i = 0; i < live.size(); i++) {
+            StoreScan.FileScan js = StoreScan.journal(journalPath(dir, live.get(i)), live.get(i),
+                    i == live.size() - 1, false);
+            throwIfDamaged(js);
+            for (StoreScan.Frame f : js.frames()) {
+                replay.accept(f.record());
             }
-            long[] result = replayJournal(journalPath(g), g, replay);
-            journalRecords += (int) result[0];
-            torn += result[1];
-            used++;
-            last = g;
+            journalRecords += js.frames().size();
+            last = js;
         }
-        if (last < 0) {
-            generation = Math.max(snapGen, 1);
-            channel = createJournal(generation);
-            size = HEADER_BYTES;
-        } else {
-            generation = last;
-            channel = FileChannel.open(journalPath(last), StandardOpenOption.WRITE);
-            size = channel.size();
-            channel.position(size);
-        }
-        Recovery r = new Recovery(snapRecords, journalRecords, torn, used);
-        LOG.info("DHCP store opened in {}: {} snapshot record(s), {} journal record(s) in {} journal(s){}", dir,
-                snapRecords, journalRecords, used, torn > 0 ? ", ignored a torn tail of " + torn + " bytes" : "");
-        return r;
+        return new Loaded(snapGen, snapRecords, journalRecords, obsolete, live, last);
     }
 
-    private int readSnapshot(Path snap, long[] genOut, Consumer<byte[]> replay) throws IOException {
-        try (CountingInput in = new CountingInput(Files.newInputStream(snap))) {
-            byte[] header = in.readFully(HEADER_BYTES);
-            if (header == null || !Arrays.equals(Arrays.copyOf(header, 8), SNAPSHOT_MAGIC)) {
-                throw new IOException("snapshot " + snap + " has no valid header");
-            }
-            genOut[0] = ByteBuffer.wrap(header, 8, 8).getLong();
-            int n = 0;
-            while (true) {
-                long at = in.position();
-                byte[] fh = in.readFully(FRAME_HEADER_BYTES);
-                if (fh == null) {
-                    throw new IOException("snapshot " + snap + " is truncated at byte " + at);
-                }
-                ByteBuffer b = ByteBuffer.wrap(fh);
-                int len = b.getInt();
-                int crc = b.getInt();
-                if (len == 0) {
-                    if (crc != n) {
-                        throw new IOException("snapshot " + snap + " says " + crc + " records, read " + n);
-                    }
-                    return n;
-                }
-                byte[] payload = len < 0 || len > MAX_RECORD_BYTES ? null : in.readFully(len);
-                if (payload == null || crc32c(payload) != crc) {
-                    throw new IOException("snapshot " + snap + " is corrupt at byte " + at);
-                }
-                replay.accept(payload);
-                n++;
-            }
+    private static void throwIfDamaged(StoreScan.FileScan scan) throws StoreDamagedException {
+        if (scan.damaged()) {
+            StoreScan.Damage d = scan.damage().get(0);
+            throw new StoreDamagedException(d.file(), d.offset(), d.reason());
         }
-    }
-
-    /** Returns {records, torn bytes}; cuts a torn tail off the file. */
-    private long[] replayJournal(Path path, long gen, Consumer<byte[]> replay) throws IOException {
-        long fileSize = Files.size(path);
-        long good;
-        int n = 0;
-        try (CountingInput in = new CountingInput(Files.newInputStream(path))) {
-            byte[] header = in.readFully(HEADER_BYTES);
-            if (header == null || !Arrays.equals(Arrays.copyOf(header, 8), JOURNAL_MAGIC)
-                    || ByteBuffer.wrap(header, 8, 8).getLong() != gen) {
-                // created but its header never reached the disk: nothing was acknowledged from it
-                LOG.warn("DHCP store journal {} has no valid header ({} bytes); starting it afresh", path, fileSize);
-                try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
-                    ch.truncate(0);
-                    ch.write(ByteBuffer.wrap(header(gen)));
-                    ch.force(true);
-                }
-                return new long[] {0, fileSize};
-            }
-            good = in.position();
-            while (true) {
-                byte[] fh = in.readFully(FRAME_HEADER_BYTES);
-                if (fh == null) {
-                    break;
-                }
-                ByteBuffer b = ByteBuffer.wrap(fh);
-                int len = b.getInt();
-                int crc = b.getInt();
-                if (len <= 0 || len > MAX_RECORD_BYTES) {
-                    break;
-                }
-                byte[] payload = in.readFully(len);
-                if (payload == null || crc32c(payload) != crc) {
-                    break;
-                }
-                replay.accept(payload);
-                n++;
-                good = in.position();
-            }
-        }
-        long torn = fileSize - good;
-        if (torn > 0) {
-            LOG.warn("DHCP store journal {}: ignoring a torn or corrupt tail of {} bytes at byte {} "
-                    + "(an unacknowledged write cut short by a crash)", path, torn, good);
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
-                ch.truncate(good);
-                ch.force(true);
-            }
-        }
-        return new long[] {n, torn};
     }
 
     private List<Long> journalGenerations() throws IOException {
+        return journalGenerations(dir);
+    }
+
+    /** The generations of the journals in {@code dir}, ascending. */
+    static List<Long> journalGenerations(Path dir) throws IOException {
         List<Long> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.forEach(p -> {
@@ -550,6 +666,10 @@ final class Journal implements AutoCloseable {
     }
 
     private Path journalPath(long gen) {
+        return journalPath(dir, gen);
+    }
+
+    static Path journalPath(Path dir, long gen) {
         return dir.resolve(String.format("journal-%016x.log", gen));
     }
 
@@ -563,11 +683,17 @@ final class Journal implements AutoCloseable {
             return ch;
         } catch (IOException e) {
             ch.close();
+            Files.deleteIfExists(p); // nothing was ever in it
             throw e;
         }
     }
 
     private void fsyncDirectory() {
+        fsyncDirectory(dir);
+    }
+
+    /** Makes renames and new files in {@code dir} durable, where the file system allows it. */
+    static void fsyncDirectory(Path dir) {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         } catch (IOException e) {
@@ -575,14 +701,8 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    private static byte[] header(long gen) {
+    static byte[] header(long gen) {
         return ByteBuffer.allocate(HEADER_BYTES).put(JOURNAL_MAGIC).putLong(gen).array();
-    }
-
-    private static int crc32c(byte[] payload) {
-        CRC32C c = new CRC32C();
-        c.update(payload);
-        return (int) c.getValue();
     }
 
     private static byte[] intBytes(int v) {
@@ -631,32 +751,6 @@ final class Journal implements AutoCloseable {
             t.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** An input stream that knows its position and reads exactly n bytes or reports a short end. */
-    private static final class CountingInput implements AutoCloseable {
-        private final InputStream in;
-        private long position;
-
-        CountingInput(InputStream raw) {
-            this.in = new BufferedInputStream(raw, 1 << 16);
-        }
-
-        long position() {
-            return position;
-        }
-
-        /** n bytes, or null when the stream ends first. */
-        byte[] readFully(int n) throws IOException {
-            byte[] b = in.readNBytes(n);
-            position += b.length;
-            return b.length == n ? b : null;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
         }
     }
 }

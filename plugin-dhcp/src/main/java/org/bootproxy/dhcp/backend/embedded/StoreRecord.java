@@ -46,6 +46,21 @@ sealed interface StoreRecord {
     record DeleteLease(Ipv4Address ip) implements StoreRecord {
     }
 
+    /** One line naming the record's content, for a report of what a damaged file held. */
+    default String describe() {
+        if (this instanceof PutReservation p) {
+            Reservation r = p.reservation();
+            return "reservation " + r.name() + " " + r.ip() + " " + r.mac() + " in " + r.subnet();
+        } else if (this instanceof DeleteReservation d) {
+            return "deletion of the reservation of " + d.mac() + " in " + d.subnet();
+        } else if (this instanceof PutLease p) {
+            Lease l = p.lease();
+            return "lease " + l.ip() + " " + l.mac() + " until " + l.ends();
+        } else {
+            return "removal of the lease of " + ((DeleteLease) this).ip();
+        }
+    }
+
     /** The record's bytes. */
     default byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
