@@ -56,6 +56,16 @@ public final class TftpConfig extends PluginConfig {
     @JsonProperty("max_transfers")
     private int maxTransfers = 1000;
 
+    /**
+     * Concurrent transfers of one client address (requests being started included); a request
+     * beyond it gets ERROR 0 "server busy", so one host cannot hold every {@code max_transfers}
+     * slot. Larger than {@code max_transfers} means no per-client limit.
+     */
+    @Min(1)
+    @Max(100000)
+    @JsonProperty("max_transfers_per_client")
+    private int maxTransfersPerClient = 64;
+
     // ---- /tftp API
     /** Shown as {@code serverName} and in {@code /v2/features}; Foreman uses it as next-server. */
     @JsonProperty("tftp_servername")
@@ -101,6 +111,10 @@ public final class TftpConfig extends PluginConfig {
 
     public int getMaxTransfers() {
         return maxTransfers;
+    }
+
+    public int getMaxTransfersPerClient() {
+        return maxTransfersPerClient;
     }
 
     public String getTftpServername() {

@@ -96,7 +96,7 @@ public final class TftpPlugin implements ProxyPlugin<TftpConfig> {
                 Duration.ofMillis(config.getTimeout().toMilliseconds()), config.getRetries());
         TftpServer server = new TftpServer(ListenAddress.parse(config.getListen()),
                 org.bootproxy.spi.files.ServedRoot.of(config.getRoot()), settings, config.getMaxTransfers(),
-                context.metrics());
+                config.getMaxTransfersPerClient(), context.metrics());
         server.start();
         return server;
     }

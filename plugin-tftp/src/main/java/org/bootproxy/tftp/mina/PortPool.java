@@ -22,7 +22,8 @@ import org.apache.mina.transport.socket.nio.NioDatagramAcceptor;
  *
  * <p>Threading: {@link #take()} binds and must never run on the acceptor's I/O thread (it would
  * wait for itself); {@link #release} may run anywhere. The pool's lock is never held while
- * binding, because binding waits for the I/O thread, which may be releasing a port.
+ * binding, because binding waits for the I/O thread, which may be releasing a port; binding has
+ * a lock of its own, so one thread binds at a time.
  */
 final class PortPool {
 
@@ -37,6 +38,8 @@ final class PortPool {
     private final int limit;
     private final ArrayDeque<Free> free = new ArrayDeque<>();
     private final Set<SocketAddress> known = new HashSet<>();
+    /** Held (without the pool's lock) by the one thread binding a batch. */
+    private final Object binding = new Object();
     private int bound;
 
     /**
@@ -48,26 +51,41 @@ final class PortPool {
         this.limit = limit;
     }
 
-    /** A port for a new transfer. Never call it on the I/O thread. */
+    /**
+     * A port for a new transfer. Never call it on the I/O thread. Many transfers start at once
+     * (each on its own thread): one of them binds a batch while the others wait for it, so a
+     * burst binds as many ports as it needs, not a batch per request.
+     */
     InetSocketAddress take() throws IOException {
-        boolean overLimit;
-        synchronized (this) {
-            Free f = free.peekFirst();
-            if (f != null && System.nanoTime() - f.since() >= QUARANTINE_NANOS) {
-                return free.pollFirst().address();
+        InetSocketAddress a = takeFree();
+        if (a != null) {
+            return a;
+        }
+        synchronized (binding) {
+            a = takeFree(); // another thread may have bound a batch meanwhile
+            if (a != null) {
+                return a;
             }
-            overLimit = bound >= limit;
-            if (overLimit && f != null) {
-                return free.pollFirst().address();
+            List<InetSocketAddress> fresh = bindBatch();
+            synchronized (this) {
+                for (int i = fresh.size() - 1; i >= 1; i--) {
+                    free.addFirst(new Free(fresh.get(i), 0));
+                }
+                return fresh.get(0);
             }
         }
-        List<InetSocketAddress> fresh = bindBatch();
-        synchronized (this) {
-            for (int i = fresh.size() - 1; i >= 1; i--) {
-                free.addFirst(new Free(fresh.get(i), 0));
-            }
-            return fresh.get(0);
+    }
+
+    /** A free port that may be handed out now, or null when a batch must be bound. */
+    private synchronized InetSocketAddress takeFree() {
+        Free f = free.peekFirst();
+        if (f == null) {
+            return null;
         }
+        if (System.nanoTime() - f.since() >= QUARANTINE_NANOS || bound >= limit) {
+            return free.pollFirst().address();
+        }
+        return null;
     }
 
     /** Binds a batch of fresh ports now (at start, so the first requests don't wait). */

@@ -2,6 +2,7 @@ package org.bootproxy.tftp.mina;
 
 import com.codahale.metrics.MetricRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -43,34 +45,54 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TFTP server: Apache MINA acceptors and per-transfer connected sockets around
- * {@link ReadTransfer}, which holds the protocol.
+ * The TFTP server: Apache MINA for the listening port and for strangers on transfer ports,
+ * per-transfer connected sockets (and threads) for the transfers themselves; {@link ReadTransfer}
+ * holds the protocol.
  *
- * <h2>Shape</h2>
- * One {@link NioDatagramAcceptor} holds the listening port: requests, refusals, "server busy",
- * malformed datagrams. A second one holds the transfer ports (see {@link PortPool}), unconnected
- * and with {@code SO_REUSEADDR}: there MINA answers ERROR 5 to anyone who is not the port's
- * transfer peer (strangers only, so one I/O thread is plenty). Each transfer also binds the
- * same port with a socket connected to its peer ({@link TransferPort}): the peer's datagrams go
- * there, to one thread per transfer that hands them to the transfer, which answers inline, so the
+ * <h2>What MINA does, and what it does not</h2>
+ * One {@link NioDatagramAcceptor} holds the listening port: every request (RRQ, WRQ) and every
+ * answer sent from that port (refusals, "server busy", ERROR 4 to malformed datagrams) goes
+ * through it. A second one holds the transfer ports (see {@link PortPool}), unconnected and with
+ * {@code SO_REUSEADDR}; on them MINA only answers ERROR 5 to anyone who is not the port's transfer
+ * peer (strangers, so one I/O thread is plenty). MINA carries no transfer traffic: each transfer
+ * binds the same port with a socket connected to its peer ({@link TransferPort}), and the peer's
+ * ACKs go there, to the transfer's own thread, which answers inline with the next DATA, so the
  * steady state is a blocking {@code read} and a {@code write}, no selector, no thread hop (see
- * {@link TransferPort} for why). Starting a transfer (path policy, file open, taking a port) runs
- * on one "starter" thread, because MINA's {@code bind} must not run on an I/O thread. Timeouts
- * run on one timer thread.
+ * {@link TransferPort} for why). So MINA is the first-packet listener and the stranger filter;
+ * the data path is plain JDK {@link java.nio.channels.DatagramChannel}s.
+ *
+ * <h2>Starting transfers</h2>
+ * The listener's I/O thread does only what needs no file system and no bind: decode, the
+ * duplicate check, the {@code max_transfers} and {@code max_transfers_per_client} slots. Then the
+ * request gets its own thread, which opens the file (path policy), negotiates options (a netascii
+ * {@code tsize} reads the file there), takes a port, sends the first packet and then stays as the
+ * transfer's receiving thread. So requests start in parallel: a slow file system or a large
+ * netascii file delays only its own request, and a burst of requests does not queue behind one
+ * starter. Timeouts run on one timer thread.
  *
  * <h2>Rules</h2>
  * <ul>
- *   <li>RRQ: files are opened only through the shared {@link ServedRoot} policy; missing file is
- *       ERROR 1, any refusal ERROR 2. WRQ: ERROR 2, the server is read-only.</li>
- *   <li>At {@code max_transfers} concurrent transfers a new request gets ERROR 0 "server busy"
- *       at once, from the listening port.</li>
+ *   <li>RRQ: files are opened only through the shared {@link ServedRoot} policy; missing file (or a
+ *       name no file can have) is ERROR 1, any other refusal ERROR 2. WRQ: ERROR 2, the server is
+ *       read-only.</li>
+ *   <li>At {@code max_transfers} concurrent transfers (counted from the request, starting ones
+ *       included) a new request gets ERROR 0 "server busy" at once, from the listening port; so
+ *       does one from an address that already has {@code max_transfers_per_client}.</li>
  *   <li>Each transfer sends from its own port; a datagram on it from any other address/port gets
  *       ERROR 5 and does not touch the transfer (RFC 1350 section 4).</li>
  *   <li>Malformed datagrams: on the listening port ERROR 4 (never in answer to an ERROR); on a
  *       transfer port from the peer, dropped and counted. Nothing a client sends can throw out
  *       of the handler.</li>
- *   <li>A retransmitted RRQ (same peer and file while its transfer runs) is dropped: the running
- *       transfer's own retransmission answers it, and a second transfer would only earn ERROR 5s.</li>
+ *   <li>A repeated RRQ (same address, port and file) while its request is being started or its
+ *       transfer runs is a retransmission of it (a client whose first DATA was late): counted and
+ *       dropped, never a second transfer and never the end of the live one; the live transfer's
+ *       own timeout resends what the client misses. One exception keeps a quick client quick: a
+ *       repeat that arrives just as the client itself ends its transfer (its final ACK or an
+ *       ERROR, still in the transfer's socket) is looked at again {@value #RECHECK_MILLIS} ms
+ *       later and served as a new request if the transfer has ended by then. A repeat within
+       {@link #LINGER_NANOS} of the transfer's completion is a late copy too, and dropped.</li>
+ *   <li>An RRQ from the same address and port for another file ends that port's previous
+ *       request: the client has moved on.</li>
  * </ul>
  *
  * <p>Lifecycle: {@link #start()} once, {@link #stop()} once. Thread-safe.
@@ -80,28 +102,113 @@ public final class TftpServer {
     private static final Logger LOG = LoggerFactory.getLogger(TftpServer.class);
     /** netascii needs a pass over the file for tsize; above this, tsize is not offered. */
     private static final long NETASCII_TSIZE_LIMIT = 16L << 20;
+    /** How long a repeated RRQ waits for a transfer its client is ending (see the class comment). */
+    static final long RECHECK_MILLIS = 50;
+    private static final long STACK_SIZE = 256 * 1024;
+    /**
+     * How long after a transfer completed a repeated RRQ of its peer for its file is still taken
+     * for a late retransmission: a client asks again only before its first DATA, but in a burst
+     * that copy can wait in the listening socket for seconds, and served it would start a
+     * transfer nobody waits for. A client fetching the same file again from the same port within
+     * seconds of completing it is served after its own retransmission timeout.
+     */
+    static final long LINGER_NANOS = 5_000_000_000L;
 
     private final InetSocketAddress listen;
     private final ServedRoot root;
     private final TransferSettings settings;
     private final int maxTransfers;
+    private final int maxPerClient;
     private final TftpMetrics metrics;
+    /** Requests holding a slot: being started or transferring. */
     private final AtomicInteger active = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
     private final AtomicReferenceArray<Active> byPort = new AtomicReferenceArray<>(65536);
-    private final ConcurrentHashMap<SocketAddress, Active> byPeer = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<SocketAddress, Request> byPeer = new ConcurrentHashMap<>();
+    /** Transfers completed in the last {@link #LINGER_NANOS}, by peer. */
+    private final ConcurrentHashMap<SocketAddress, Completed> completed = new ConcurrentHashMap<>();
     private NioDatagramAcceptor listener;
     private final List<ExecutorService> ioExecutors = new ArrayList<>();
     private NioDatagramAcceptor transferPorts;
     private PortPool ports;
-    private ExecutorService starter;
     private ScheduledThreadPoolExecutor timer;
     private TransferClock clock;
     private volatile InetSocketAddress boundListen;
     private volatile boolean running;
 
+    /** A transfer that completed: its client's late RRQ copies are not new requests. */
+    private record Completed(String file, long atNanos) {
+    }
+
     /** A running transfer. */
-    private record Active(SocketAddress peer, String file, InetSocketAddress port, ReadTransfer transfer,
-            TransferPort connected, String options) {
+    private record Active(Request request, InetSocketAddress port, ReadTransfer transfer, TransferPort connected,
+            String options) {
+
+        SocketAddress peer() {
+            return request.peer;
+        }
+
+        String file() {
+            return request.file;
+        }
+    }
+
+    /**
+     * One request (peer address and port, file) from its RRQ to its end: first being started,
+     * then its transfer. Holds one {@code max_transfers} slot and one of its client's
+     * {@code max_transfers_per_client} slots until {@link #releaseSlots}.
+     */
+    private static final class Request {
+        final SocketAddress peer;
+        final InetAddress client;
+        final String file;
+        /** The listening port's MINA session the RRQ came on: refusals are sent on it. */
+        final IoSession listenerSession;
+        final AtomicBoolean released = new AtomicBoolean();
+        private Active active; // guarded by this
+        private boolean cancelled; // guarded by this
+
+        Request(SocketAddress peer, String file, IoSession listenerSession) {
+            this.peer = peer;
+            this.client = ((InetSocketAddress) peer).getAddress();
+            this.file = file;
+            this.listenerSession = listenerSession;
+        }
+
+        /** Makes {@code a} this request's transfer; false when the request was cancelled first. */
+        synchronized boolean attach(Active a) {
+            if (cancelled) {
+                return false;
+            }
+            active = a;
+            return true;
+        }
+
+        synchronized boolean started() {
+            return active != null;
+        }
+
+        /** Ends the transfer, or keeps a request still being started from starting. */
+        void cancel(String why) {
+            ReadTransfer t;
+            synchronized (this) {
+                cancelled = true;
+                t = active == null ? null : active.transfer();
+            }
+            if (t != null) {
+                t.abort(why);
+            }
+        }
+    }
+
+    /**
+     * A server without a per-client limit ({@code max_transfers_per_client} = {@code max_transfers}).
+     *
+     * @see #TftpServer(InetSocketAddress, ServedRoot, TransferSettings, int, int, MetricRegistry)
+     */
+    public TftpServer(InetSocketAddress listen, ServedRoot root, TransferSettings settings, int maxTransfers,
+            MetricRegistry registry) {
+        this(listen, root, settings, maxTransfers, maxTransfers, registry);
     }
 
     /**
@@ -109,17 +216,22 @@ public final class TftpServer {
      * @param root the served root; every file goes through its path policy
      * @param settings per-transfer limits
      * @param maxTransfers concurrent transfers before "server busy"
+     * @param maxPerClient concurrent transfers of one client address before "server busy"
      * @param registry where {@code tftp.*} metrics go
      */
     public TftpServer(InetSocketAddress listen, ServedRoot root, TransferSettings settings, int maxTransfers,
-            MetricRegistry registry) {
+            int maxPerClient, MetricRegistry registry) {
         if (maxTransfers < 1) {
             throw new IllegalArgumentException("max_transfers=" + maxTransfers + " must be at least 1");
+        }
+        if (maxPerClient < 1) {
+            throw new IllegalArgumentException("max_transfers_per_client=" + maxPerClient + " must be at least 1");
         }
         this.listen = listen;
         this.root = root;
         this.settings = settings;
         this.maxTransfers = maxTransfers;
+        this.maxPerClient = Math.min(maxPerClient, maxTransfers);
         this.metrics = new TftpMetrics(registry, active::get);
     }
 
@@ -131,7 +243,6 @@ public final class TftpServer {
         timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "tftp-timer"));
         timer.setRemoveOnCancelPolicy(true);
         clock = new SchedulerClock(timer);
-        starter = Executors.newSingleThreadExecutor(r -> daemon(r, "tftp-starter"));
         Handler handler = new Handler();
         try {
             // the well-known port without SO_REUSEADDR: a port in use is an error, not shared
@@ -148,8 +259,8 @@ public final class TftpServer {
         }
         running = true;
         LOG.info("TFTP server listening on {} serving {} (max_blksize={} max_windowsize={} timeout={} retries={} "
-                + "max_transfers={})", boundListen, root.root(), settings.maxBlksize(),
-                settings.maxWindowsize(), settings.timeout(), settings.retries(), maxTransfers);
+                + "max_transfers={} max_transfers_per_client={})", boundListen, root.root(), settings.maxBlksize(),
+                settings.maxWindowsize(), settings.timeout(), settings.retries(), maxTransfers, maxPerClient);
     }
 
     private NioDatagramAcceptor acceptor(Handler handler, boolean reuseAddress) {
@@ -197,16 +308,10 @@ public final class TftpServer {
     /** Ends every transfer (nothing more is sent), closes every port. Idempotent. */
     public synchronized void stop() {
         running = false;
-        if (starter != null) {
-            starter.shutdownNow();
-            try {
-                starter.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (Active a : byPeer.values()) {
-            a.transfer().abort("server stopping");
+        // a request accepted before running turned false is in byPeer by now, or it sees
+        // running == false after attaching (see startTransfer): either way it ends here
+        for (Request r : byPeer.values()) {
+            r.cancel("server stopping");
         }
         if (transferPorts != null) {
             dispose(transferPorts);
@@ -300,11 +405,29 @@ public final class TftpServer {
         }
     }
 
-    private void onReadRequest(IoSession session, TftpPacket.ReadRequest rrq) {
-        SocketAddress peer = session.getRemoteAddress();
-        Active existing = byPeer.get(peer);
-        if (existing != null && existing.file().equals(rrq.filename())) {
+    private void onReadRequest(IoSession received, TftpPacket.ReadRequest rrq) {
+        SocketAddress peer = received.getRemoteAddress();
+        IoSession session = received;
+        if (session.isClosing()) {
+            // the session of this peer's previous request, closed but not yet forgotten by MINA:
+            // answers need a live one
+            try {
+                session = listener.newSession(peer, boundListen);
+            } catch (RuntimeException e) {
+                LOG.debug("TFTP: no session for {}: {}", peer, e.toString());
+                return;
+            }
+        }
+        Request existing = byPeer.get(peer);
+        if (existing != null && existing.file.equals(rrq.filename())) {
+            onRepeatedRequest(session, rrq, existing);
+            return;
+        }
+        Completed done = completed.get(peer);
+        if (done != null && done.file().equals(rrq.filename()) && System.nanoTime() - done.atNanos() < LINGER_NANOS) {
             metrics.duplicateRequests.inc();
+            LOG.debug("TFTP: request for {} from {} just after its transfer completed: a late retransmission, dropped",
+                    PathRefusedException.printable(rrq.filename()), peer);
             session.closeNow();
             return;
         }
@@ -320,18 +443,91 @@ public final class TftpServer {
             replyAndClose(session, ErrorCode.NOT_DEFINED, "server busy");
             return;
         }
-        try {
-            starter.execute(() -> startTransfer(session, rrq));
-        } catch (RejectedExecutionException e) {
+        Request request = new Request(peer, rrq.filename(), session);
+        if (!takeClientSlot(request.client)) {
             active.decrementAndGet();
-            session.closeNow();
+            metrics.busy.inc();
+            LOG.info("TFTP: {} already has {} transfers (max_transfers_per_client), refused {} for {}",
+                    request.client.getHostAddress(), maxPerClient, PathRefusedException.printable(rrq.filename()),
+                    peer);
+            replyAndClose(session, ErrorCode.NOT_DEFINED, "server busy");
+            return;
+        }
+        Request previous = byPeer.put(peer, request);
+        if (previous != null) {
+            previous.cancel("the client started another request from the same port");
+        }
+        try {
+            Thread t = new Thread(null, () -> startTransfer(request, rrq), "tftp-start", STACK_SIZE);
+            t.setDaemon(true);
+            t.start();
+        } catch (OutOfMemoryError e) {
+            // the JDK's way of saying that no more threads can be created
+            byPeer.remove(peer, request);
+            releaseSlots(request);
+            metrics.busy.inc();
+            LOG.warn("TFTP: cannot start a thread for {} from {}: {}", PathRefusedException.printable(rrq.filename()),
+                    peer, e.toString());
+            replyAndClose(session, ErrorCode.NOT_DEFINED, "server busy");
         }
     }
 
-    /** On the starter thread: path policy, file, options, port, then the first packet. */
-    private void startTransfer(IoSession listenerSession, TftpPacket.ReadRequest rrq) {
-        SocketAddress peer = listenerSession.getRemoteAddress();
-        boolean started = false;
+    /**
+     * The same peer asks for the same file again while its request lives: a retransmitted RRQ,
+     * dropped (see the class comment for the one re-check).
+     */
+    private void onRepeatedRequest(IoSession session, TftpPacket.ReadRequest rrq, Request existing) {
+        metrics.duplicateRequests.inc();
+        LOG.debug("TFTP: repeated request for {} from {}: a retransmission, dropped",
+                PathRefusedException.printable(rrq.filename()), existing.peer);
+        if (!existing.started()) {
+            if (session != existing.listenerSession) {
+                session.closeNow(); // (the request's own session is kept for its refusal)
+            }
+            return;
+        }
+        try {
+            timer.schedule(() -> {
+                if (running && byPeer.get(session.getRemoteAddress()) == null) {
+                    onReadRequest(session, rrq);
+                } else if (session != existing.listenerSession) {
+                    session.closeNow();
+                }
+            }, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            session.closeNow(); // stopping
+        }
+    }
+
+    private boolean takeClientSlot(InetAddress client) {
+        boolean[] taken = {false};
+        perClient.compute(client, (k, n) -> {
+            int count = n == null ? 0 : n;
+            if (count >= maxPerClient) {
+                return n;
+            }
+            taken[0] = true;
+            return count + 1;
+        });
+        return taken[0];
+    }
+
+    /** Gives back a request's slots, once. */
+    private void releaseSlots(Request r) {
+        if (r.released.compareAndSet(false, true)) {
+            perClient.computeIfPresent(r.client, (k, n) -> n <= 1 ? null : n - 1);
+            active.decrementAndGet();
+        }
+    }
+
+    /**
+     * On the request's own thread: path policy, file, options, port, the first packet; then the
+     * thread stays as the transfer's receiving thread until the transfer ends.
+     */
+    private void startTransfer(Request request, TftpPacket.ReadRequest rrq) {
+        SocketAddress peer = request.peer;
+        IoSession listenerSession = request.listenerSession;
+        Active started = null;
         ServedFile file = null;
         try {
             try {
@@ -340,7 +536,7 @@ public final class TftpServer {
                 metrics.refused.inc();
                 boolean missing = e.reason() == PathRefusedException.Reason.NOT_FOUND;
                 LOG.info("TFTP: refused request from {}: {} (ERROR {})", peer, e.getMessage(), missing ? 1 : 2);
-                replyAndClose(listenerSession, missing ? ErrorCode.FILE_NOT_FOUND : ErrorCode.ACCESS_VIOLATION,
+                reply(listenerSession, missing ? ErrorCode.FILE_NOT_FOUND : ErrorCode.ACCESS_VIOLATION,
                         missing ? "File not found" : "Access violation");
                 return;
             }
@@ -348,6 +544,7 @@ public final class TftpServer {
             if (rrq.mode() == TransferMode.OCTET) {
                 tsize = OptionalLong.of(file.size());
             } else if (rrq.options().get("tsize").isPresent() && file.size() <= NETASCII_TSIZE_LIMIT) {
+                // a pass over the file, on this request's thread only
                 tsize = OptionalLong.of(NetasciiSource.convertedSize(file.channel()));
             } else {
                 tsize = OptionalLong.empty();
@@ -369,26 +566,40 @@ public final class TftpServer {
             Active[] self = new Active[1];
             ReadTransfer transfer = new ReadTransfer(opts, source, connected, clock, settings.retries(),
                     outcome -> finished(self[0], outcome));
-            Active a = new Active(peer, rrq.filename(), port, transfer, connected, optText);
+            Active a = new Active(request, port, transfer, connected, optText);
             self[0] = a;
             byPort.set(port.getPort(), a);
-            Active old = byPeer.put(peer, a);
-            if (old != null) {
-                old.transfer().abort("the client started another request from the same port");
+            if (!request.attach(a)) {
+                // replaced by another request from the same port, or the server is stopping
+                byPort.compareAndSet(port.getPort(), a, null);
+                connected.close();
+                ports.release(port);
+                return;
             }
-            listenerSession.closeNow();
-            started = true;
-            connected.receive("tftp-" + port.getPort(), datagram -> deliver(a, datagram));
+            started = a;
+            if (!running) {
+                request.cancel("server stopping"); // stop() may have looked before attach
+            }
+            Thread.currentThread().setName("tftp-" + port.getPort());
             LOG.debug("TFTP: {} -> {} from port {} ({}), setup {} us", peer, rrq.filename(), port.getPort(), optText,
                     (System.nanoTime() - startNanos) / 1000);
             transfer.start();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("TFTP: cannot start transfer of {} for {}: {}", PathRefusedException.printable(rrq.filename()),
-                    peer, e.toString());
-            replyAndClose(listenerSession, ErrorCode.NOT_DEFINED, "server error");
+            if (running) {
+                LOG.warn("TFTP: cannot start transfer of {} for {}: {}",
+                        PathRefusedException.printable(rrq.filename()), peer, e.toString());
+                reply(listenerSession, ErrorCode.NOT_DEFINED, "server error");
+            }
         } finally {
-            if (!started) {
-                active.decrementAndGet();
+            // the RRQ is answered (first packet or refusal): the listening session is done with,
+            // unless a newer request of the same peer came on it and still needs it
+            Request now = byPeer.get(peer);
+            if (now == null || now == request || now.listenerSession != listenerSession) {
+                listenerSession.closeOnFlush();
+            }
+            if (started == null) {
+                byPeer.remove(peer, request);
+                releaseSlots(request);
                 if (file != null) {
                     try {
                         file.close();
@@ -397,6 +608,10 @@ public final class TftpServer {
                     }
                 }
             }
+        }
+        if (started != null) {
+            Active a = started;
+            a.connected().receive(datagram -> deliver(a, datagram));
         }
     }
 
@@ -443,6 +658,13 @@ public final class TftpServer {
         switch (o.result()) {
             case COMPLETED -> {
                 metrics.completed.inc();
+                Completed c = new Completed(a.file(), System.nanoTime());
+                completed.put(a.peer(), c);
+                try {
+                    timer.schedule(() -> completed.remove(a.peer(), c), LINGER_NANOS, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException e) {
+                    completed.remove(a.peer(), c); // stopping
+                }
                 LOG.info("TFTP: sent {} to {} ({}): {} bytes in {} ms, {} retransmits", file, a.peer(), a.options(),
                         o.bytes(), ms, o.retransmits());
             }
@@ -468,15 +690,19 @@ public final class TftpServer {
         metrics.retransmits.inc(o.retransmits());
         a.connected().close();
         byPort.compareAndSet(a.port().getPort(), a, null);
-        byPeer.remove(a.peer(), a);
+        byPeer.remove(a.peer(), a.request());
         ports.release(a.port());
-        active.decrementAndGet();
+        releaseSlots(a.request());
     }
 
     private void replyAndClose(IoSession session, ErrorCode code, String message) {
+        reply(session, code, message);
+        session.closeOnFlush();
+    }
+
+    private void reply(IoSession session, ErrorCode code, String message) {
         metrics.errors.inc();
         byte[] e = TftpCodec.encode(new TftpPacket.ErrorPacket(code, message));
         session.write(IoBuffer.wrap(e));
-        session.closeOnFlush();
     }
 }

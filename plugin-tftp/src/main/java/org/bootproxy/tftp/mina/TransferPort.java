@@ -48,7 +48,6 @@ final class TransferPort implements PacketSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransferPort.class);
     /** Datagrams a peer sends on a transfer port are ACKs (4 bytes) or ERRORs; longer ones are cut. */
     private static final int RECEIVE_BUFFER = 1024;
-    private static final long STACK_SIZE = 256 * 1024;
     private static final int DIRECT_LIMIT = 9004;
 
     private final DatagramChannel channel;
@@ -83,16 +82,11 @@ final class TransferPort implements PacketSink, AutoCloseable {
     }
 
     /**
-     * Starts the thread that hands each datagram from the peer to {@code onDatagram} (a buffer
-     * from position 0 to the datagram's end, valid during the call) until the port is closed.
+     * On the calling thread (the transfer's own): hands each datagram from the peer to
+     * {@code onDatagram} (a buffer from position 0 to the datagram's end, valid during the call)
+     * until the port is closed, then returns.
      */
-    void receive(String name, Consumer<ByteBuffer> onDatagram) {
-        Thread t = new Thread(null, () -> receiveLoop(onDatagram), name, STACK_SIZE);
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private void receiveLoop(Consumer<ByteBuffer> onDatagram) {
+    void receive(Consumer<ByteBuffer> onDatagram) {
         ByteBuffer buf = ByteBuffer.allocateDirect(RECEIVE_BUFFER);
         while (channel.isOpen()) {
             buf.clear();

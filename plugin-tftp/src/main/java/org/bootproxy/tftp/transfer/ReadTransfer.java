@@ -86,8 +86,14 @@ public final class ReadTransfer {
         this.state = options.oack().isEmpty() ? State.SENDING : State.WAIT_OACK_ACK;
     }
 
-    /** Sends the OACK or the first window and arms the timer. */
+    /**
+     * Sends the OACK or the first window and arms the timer. Does nothing when the transfer was
+     * aborted before it started.
+     */
     public synchronized void start() {
+        if (state == State.DONE) {
+            return;
+        }
         if (state == State.WAIT_OACK_ACK) {
             oackBytes = TftpCodec.encode(new OptionAck(options.oack()));
             sendOack();

@@ -22,8 +22,13 @@ final class RawClient implements AutoCloseable {
     private final InetAddress server;
 
     RawClient(InetAddress server) throws IOException {
+        this(server, server);
+    }
+
+    /** A client on another local address (e.g. 127.0.0.2: another host, as the server sees it). */
+    RawClient(InetAddress server, InetAddress local) throws IOException {
         this.server = server;
-        this.socket = new DatagramSocket(new InetSocketAddress(server, 0));
+        this.socket = new DatagramSocket(new InetSocketAddress(local, 0));
         socket.setSoTimeout(3000);
     }
 
