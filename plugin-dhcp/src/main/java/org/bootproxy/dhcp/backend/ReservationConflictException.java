@@ -16,6 +16,17 @@ public final class ReservationConflictException extends DhcpBackendException {
         this.existing = Objects.requireNonNull(existing, "existing");
     }
 
+    /**
+     * A conflict the backend's server reported in its own words (e.g. dhcpd's "key conflict").
+     *
+     * @param existing the record in the way as far as the backend knows it (the attempted one
+     *                 when the server does not say)
+     */
+    public ReservationConflictException(String message, Reservation existing) {
+        super(message, null);
+        this.existing = Objects.requireNonNull(existing, "existing");
+    }
+
     /** The reservation that holds the IP or the MAC. */
     public Reservation existing() {
         return existing;
