@@ -1,0 +1,173 @@
+package org.bootproxy.dhcp.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bootproxy.testing.NetNs;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Provider {@code isc} against the real ISC dhcpd 4.4 (OMAPI with an HMAC-MD5 key) in a namespace
+ * pair: reservations POSTed with Foreman's exact body become dhcpd host objects that the real
+ * dhclient is then served <em>by dhcpd</em> (bootproxy runs no DHCP server here), across restarts
+ * of either daemon; leases dhcpd hands out show in the API; faults answer 503.
+ */
+class IscLiveTest {
+
+    private static final int PORT = 18320;
+    private static final String NET = "/dhcp/192.0.2.0";
+    private static final String MAC = "52:54:00:ab:cd:ef";
+    private static final String FOREMAN_BODY = "hostname=h1.example.com&mac=52%3A54%3A00%3Aab%3Acd%3Aef"
+            + "&ip=192.0.2.10&network=192.0.2.0&nextServer=192.0.2.7&filename=grub2%2Fshimx64.efi"
+            + "&name=h1.example.com&related_macs[]";
+
+    private static String yaml(Path dir, int port, Dhcpd dhcpd, String secret) {
+        return """
+                http_port: %d
+                bind_host: 127.0.0.1
+                plugins:
+                  dhcp:
+                    enabled: true
+                    provider: isc
+                    state_dir: %s
+                    subnets: [192.0.2.0/24]
+                %s
+                server:
+                  adminConnectors: [{type: http, bindHost: 127.0.0.1, port: %d}]
+                  requestLog:
+                    appenders: []
+                logging:
+                  level: INFO
+                """.formatted(port, dir.resolve("state"), dhcpd.iscYaml(secret), port + 1);
+    }
+
+    private static Dhcpd dhcpd(NetNs srv, Path dir) throws Exception {
+        Files.writeString(dir.resolve("static-hosts.conf"), """
+                # static hosts, written by hand as an admin would
+                host static-1 {
+                  hardware ethernet 52:54:00:00:aa:01;   # the lab's switch
+                  fixed-address 192.0.2.5;
+                  filename "pxelinux.0";
+                }
+                """);
+        return Dhcpd.configure(srv, dir, """
+                  range 192.0.2.100 192.0.2.150;
+                  option routers 192.0.2.1;
+                  option domain-name-servers 192.0.2.1;
+                  option domain-name "example.com";
+                  group {
+                    include "%s";
+                  }
+                """.formatted(dir.resolve("static-hosts.conf")), "");
+    }
+
+    @Test
+    void reservations_areHostObjectsDhcpdServes_acrossRestarts_andLeasesShowInTheApi() throws Exception {
+        NetNs.requireAvailable();
+        Path dir = Files.createTempDirectory("bp-isc-live");
+        NetNs[] pair = NetNs.pair("is", "192.0.2.1/24", "ic", null);
+        NetNs srv = pair[0];
+        NetNs cli = pair[1];
+        Dhcpd dhcpd = dhcpd(srv, dir);
+        LiveApp app = null;
+        try {
+            dhcpd.start();
+            Path yaml = dir.resolve("bootproxy.yml");
+            Files.writeString(yaml, yaml(dir, PORT, dhcpd, null));
+            app = LiveApp.start(srv, PORT, yaml, dir.resolve("app-1.log"));
+
+            // subnets and options from dhcpd.conf; the static host (in an include in a group) is not deleteable
+            assertThat(app.curl("/dhcp")).contains("\"network\":\"192.0.2.0\"", "\"range\":[\"192.0.2.100\","
+                    + "\"192.0.2.150\"]", "\"routers\":[\"192.0.2.1\"]", "\"domain_name\":\"example.com\"").endsWith("200");
+            assertThat(app.curl(NET + "/mac/52:54:00:00:aa:01")).contains("\"ip\":\"192.0.2.5\"",
+                    "\"deleteable\":false", "\"filename\":\"pxelinux.0\"").endsWith("200");
+            assertThat(app.delete(NET + "/mac/52:54:00:00:aa:01")).endsWith("400");
+
+            // Foreman's exact body; an identical re-POST is 200, the same IP for another MAC 409
+            assertThat(app.post(NET, FOREMAN_BODY)).as(app.logText()).isEqualTo("\n200");
+            assertThat(app.post(NET, FOREMAN_BODY)).isEqualTo("\n200");
+            assertThat(app.post(NET, FOREMAN_BODY.replace("52%3A54%3A00%3Aab%3Acd%3Aef", "52%3A54%3A00%3Aab%3Acd%3A00")
+                    .replace("h1.example.com", "h9.example.com"))).endsWith("409");
+            assertThat(Files.readString(dhcpd.leases)).contains("host h1.example.com {", "dynamic;",
+                    "hardware ethernet 52:54:00:ab:cd:ef;", "fixed-address 192.0.2.10;");
+
+            Dhclient.Result got = Dhclient.run(cli, dir, MAC);
+            assertThat(got.get("new_ip_address")).as(got.output()).isEqualTo("192.0.2.10");
+            assertThat(got.get("new_filename")).isEqualTo("grub2/shimx64.efi");
+            assertThat(got.get("new_next_server")).isEqualTo("192.0.2.7");
+            assertThat(got.get("new_dhcp_server_identifier")).isEqualTo("192.0.2.1");
+            assertThat(got.get("new_host_name")).isEqualTo("h1.example.com");
+
+            // dhcpd restart: it reloads the host from its leases file (and rewrites the file)
+            dhcpd.stop();
+            dhcpd.start();
+            assertThat(Dhclient.run(cli, dir, MAC).get("new_ip_address")).isEqualTo("192.0.2.10");
+            // bootproxy restart: it reads the reservation back
+            app.close();
+            app = LiveApp.start(srv, PORT, yaml, dir.resolve("app-2.log"));
+            assertThat(app.curl(NET + "/mac/" + MAC)).contains("\"ip\":\"192.0.2.10\"", "\"deleteable\":true",
+                    "\"filename\":\"grub2/shimx64.efi\"", "\"nextServer\":\"192.0.2.7\"").endsWith("200");
+            assertThat(app.post(NET, FOREMAN_BODY)).as("identical after restarts").isEqualTo("\n200");
+
+            // a lease dhcpd hands out shows in the API within seconds
+            Dhclient.Result dyn = Dhclient.run(cli, dir, "52:54:00:00:40:01");
+            String ip = dyn.get("new_ip_address");
+            assertThat(ip).as(dyn.output()).startsWith("192.0.2.1");
+            String lease = "";
+            for (int i = 0; i < 50 && !lease.contains("\"type\":\"lease\""); i++) {
+                Thread.sleep(200);
+                lease = app.curl(NET + "/mac/52:54:00:00:40:01");
+            }
+            assertThat(lease).contains("\"ip\":\"" + ip + "\"", "\"type\":\"lease\"").endsWith("200");
+
+            // bonded: two reservations of one IP whose MACs name each other
+            assertThat(app.post(NET, "hostname=b.example.com&mac=52%3A54%3A00%3A00%3A50%3A01&ip=192.0.2.20"
+                    + "&network=192.0.2.0&name=b.example.com-01&related_macs[]=52%3A54%3A00%3A00%3A50%3A02"))
+                    .isEqualTo("\n200");
+            assertThat(app.post(NET, "hostname=b.example.com&mac=52%3A54%3A00%3A00%3A50%3A02&ip=192.0.2.20"
+                    + "&network=192.0.2.0&name=b.example.com-02&related_macs[]=52%3A54%3A00%3A00%3A50%3A01"))
+                    .isEqualTo("\n200");
+            assertThat(Dhclient.run(cli, dir, "52:54:00:00:50:02").get("new_ip_address")).isEqualTo("192.0.2.20");
+
+            // DELETE removes exactly that host object; after a dhcpd restart the MAC gets a dynamic address
+            assertThat(app.delete(NET + "/mac/" + MAC)).isEqualTo("\n200");
+            assertThat(app.curl(NET + "/mac/" + MAC)).endsWith("404");
+            assertThat(app.curl(NET + "/mac/52:54:00:00:50:01")).contains("192.0.2.20").endsWith("200");
+            dhcpd.stop();
+            dhcpd.start();
+            Dhclient.Result after = Dhclient.run(cli, dir, MAC);
+            assertThat(after.get("new_ip_address")).as(after.output()).isNotEqualTo("192.0.2.10").startsWith("192.0.2.1");
+
+            // dhcpd stopped: 503 with a message, and the health check fails
+            dhcpd.stop();
+            String down = app.post(NET, FOREMAN_BODY);
+            assertThat(down).endsWith("503").contains("dhcpd OMAPI at 127.0.0.1:7911 unavailable");
+            assertThat(app.curlUrl("http://127.0.0.1:" + (PORT + 1) + "/healthcheck"))
+                    .contains("\"dhcp.backend\":{\"healthy\":false").endsWith("500");
+            dhcpd.start();
+            assertThat(app.post(NET, FOREMAN_BODY)).as("back after dhcpd is").isEqualTo("\n200");
+
+            // a wrong key: 503 saying authentication failed, health check failing
+            Path wrong = dir.resolve("wrong-key.yml");
+            Files.writeString(wrong, yaml(dir.resolve("wrong"), PORT + 10, dhcpd,
+                    java.util.Base64.getEncoder().encodeToString(new byte[32])));
+            try (LiveApp bad = LiveApp.start(srv, PORT + 10, wrong, dir.resolve("app-wrong.log"))) {
+                String r = bad.post(NET, FOREMAN_BODY.replace("ab%3Acd%3Aef", "ab%3Acd%3A77").replace("192.0.2.10",
+                        "192.0.2.77").replace("h1.", "h77."));
+                assertThat(r).as(bad.logText()).endsWith("503").contains("authentication failed");
+                assertThat(bad.curlUrl("http://127.0.0.1:" + (PORT + 11) + "/healthcheck"))
+                        .contains("authentication failed").endsWith("500");
+            }
+            assertThat(Files.readString(dhcpd.leases)).doesNotContain("h77.");
+        } finally {
+            if (app != null) {
+                app.close();
+            }
+            dhcpd.close();
+            srv.close();
+            cli.close();
+            NetNs.Shell.run(30, "rm", "-rf", dir.toString());
+        }
+    }
+}
