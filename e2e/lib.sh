@@ -150,6 +150,7 @@ content_ipxe() {
 #   E2E_HTTPS_EXTRA      extra top-level YAML lines (e.g. tls_rsa_key_exchange: false)
 #   E2E_RULES            YAML list items for plugins.dhcp.boot.rules (indented 8)
 #   E2E_DHCP_RANGE       "first, last" of the dynamic pool
+#   E2E_DHCP_MODE        server (default) or proxy (proxyDHCP beside another DHCP server)
 bootproxy_config() {
   local f=$1
   {
@@ -174,7 +175,7 @@ plugins:
   dhcp:
     enabled: true
     provider: embedded
-    mode: server
+    mode: ${E2E_DHCP_MODE:-server}
     interfaces: [br0]
     state_dir: $W/state
     subnets:

@@ -12,7 +12,7 @@
 # Environment: see e2e/lib.sh (E2E_TIMEOUT, E2E_KEEP, BOOTPROXY_JAR, BOOTPROXY_MODULES).
 set -u
 cd "$(dirname "$0")"
-ALL=(http4 pxe https https-rsa foreman dhcp6 linux-http linux-https linux-grub linux-grub-http linux-bios secureboot)
+ALL=(http4 pxe https https-rsa foreman dhcp6 linux-http linux-https linux-grub linux-grub-http linux-bios linux-proxydhcp secureboot)
 LIST=("$@"); [ ${#LIST[@]} -eq 0 ] && LIST=("${ALL[@]}")
 [ "$(id -u)" = 0 ] || { echo "e2e needs root (network namespaces, tap devices)" >&2; exit 2; }
 JAR=${BOOTPROXY_JAR:-../proxy-core/target/bootproxy.jar}
