@@ -155,6 +155,23 @@ final class AddressPool {
         return holdByMac.containsKey(mac);
     }
 
+    /**
+     * Whether {@code ip} was given to {@code mac}: held for its offer, leased to it (active), or
+     * reserved for it. Only then may it DECLINE the address (RFC 2131 4.3.3; Kea likewise).
+     */
+    synchronized boolean offeredOrLeasedTo(Ipv4Address ip, MacAddress mac, Instant now) {
+        Hold h = holds.get(ip);
+        if (h != null && h.mac().equals(mac) && h.expires().isAfter(now)) {
+            return true;
+        }
+        Optional<Lease> l = store.leaseByIp(ip);
+        if (l.isPresent() && l.get().mac().equals(mac) && l.get().activeAt(now)) {
+            return true;
+        }
+        Optional<Reservation> r = store.reservationByIp(ip);
+        return r.isPresent() && owns(r.get(), mac);
+    }
+
     /** Keeps {@code ip} out of the pool until {@code until} (DHCPDECLINE: it is in use by someone). */
     synchronized void decline(Ipv4Address ip, Instant until) {
         declined.put(ip, until);

@@ -326,6 +326,13 @@ public final class DhcpEngine {
         if (ip.isEmpty() || !pool.subnet().network().contains(ip.get())) {
             return ignore(req, "DECLINE without an address of the subnet");
         }
+        if (!pool.offeredOrLeasedTo(ip.get(), mac, now)) {
+            // as Kea does: only the client the address was given to may decline it, else one client
+            // could drain the pool and cancel everyone's pending offers
+            metrics.foreignDeclines.inc();
+            LOG.debug("dhcp: dropped DHCPDECLINE of {} from {}: not offered or leased to it", ip.get(), mac);
+            return Optional.empty();
+        }
         LOG.info("dhcp: DHCPDECLINE of {} from {}: address in use, kept out of the pool for {}", ip.get(), mac,
                 DECLINE_HOLD);
         pool.decline(ip.get(), now.plus(DECLINE_HOLD));

@@ -21,6 +21,8 @@ public final class DhcpMetrics {
     final Meter acks;
     final Meter naks;
     final Counter declines;
+    /** DECLINEs from a client the address was not offered, leased or reserved to: dropped. */
+    final Counter foreignDeclines;
     final Counter releases;
     final Counter informs;
     final Meter proxyReplies;
@@ -43,6 +45,7 @@ public final class DhcpMetrics {
         acks = registry.meter(p + "acks");
         naks = registry.meter(p + "naks");
         declines = registry.counter(p + "declines");
+        foreignDeclines = registry.counter(p + "dropped.foreign_decline");
         releases = registry.counter(p + "releases");
         informs = registry.counter(p + "informs");
         proxyReplies = registry.meter(p + "proxy_replies");

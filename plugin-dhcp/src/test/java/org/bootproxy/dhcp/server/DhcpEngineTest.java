@@ -224,6 +224,36 @@ class DhcpEngineTest {
     }
 
     @Test
+    void decline_fromAClientNeverOfferedTheAddress_isDroppedAndCounted_andCancelsNoOffer() throws Exception {
+        MacAddress victim = MacAddress.parse("52:54:00:00:00:0a");
+        MacAddress attacker = MacAddress.parse("52:54:00:00:00:66");
+        assertThat(wire(engine.handle(discover(victim, null, null), IN)).message().yiaddr()).isEqualTo(ip("192.0.2.100"));
+        for (int last = 100; last <= 200; last++) {
+            assertThat(engine.handle(request(attacker, MessageType.DECLINE, DhcpMessage.ZERO, DhcpMessage.ZERO,
+                    DhcpOptions.builder().putAddress(OptionCode.REQUESTED_IP, ip("192.0.2." + last))), IN)).isEmpty();
+        }
+        // the victim's pending offer stands, and another client still gets an offer
+        assertThat(wire(engine.handle(select(victim, ip("192.0.2.100")), IN)).message().type())
+                .isEqualTo(MessageType.ACK);
+        Outgoing other = wire(engine.handle(discover(MacAddress.parse("52:54:00:00:00:0b"), null, null), IN));
+        assertThat(other.message().type()).isEqualTo(MessageType.OFFER);
+        assertThat(other.message().yiaddr()).isEqualTo(ip("192.0.2.101"));
+        // the victim's lease was not dropped either
+        assertThat(store.leases.get(ip("192.0.2.100")).mac()).isEqualTo(victim);
+        assertThat(registry.counter("dhcp.server.dropped.foreign_decline").getCount()).isEqualTo(101);
+    }
+
+    @Test
+    void decline_ofAnOfferedAddress_byItsClient_isHonoured() throws Exception {
+        assertThat(wire(engine.handle(discover(MAC, null, null), IN)).message().yiaddr()).isEqualTo(ip("192.0.2.100"));
+        engine.handle(request(MAC, MessageType.DECLINE, DhcpMessage.ZERO, DhcpMessage.ZERO,
+                DhcpOptions.builder().putAddress(OptionCode.REQUESTED_IP, ip("192.0.2.100"))), IN);
+        assertThat(registry.counter("dhcp.server.declines").getCount()).isEqualTo(1);
+        assertThat(wire(engine.handle(discover(MacAddress.parse("52:54:00:00:00:0b"), null, null), IN)).message()
+                .yiaddr()).isEqualTo(ip("192.0.2.101"));
+    }
+
+    @Test
     void relayed_requestsUseGiaddrsSubnet_andGoBackToTheRelayPort67() throws Exception {
         Ipv4Network far = Ipv4Network.parse("198.51.100.0/24");
         Subnet farSubnet = new Subnet(far, ip("198.51.100.10"), ip("198.51.100.20"), List.of(ip("198.51.100.1")),
