@@ -187,7 +187,8 @@ public final class DhcpResource {
     public StreamingOutput byIp(@PathParam("network") String network, @PathParam("ip") String ipText) {
         Subnet subnet = subnet(network);
         Ipv4Address ip = ip(ipText, "IP");
-        Optional<Reservation> r = call(() -> backend.reservationByIp(subnet, ip));
+        // several when a bonded host's reservations share the IP (DhcpBackend, bonded hosts)
+        List<Reservation> r = call(() -> backend.reservationsByIp(subnet, ip));
         Optional<Lease> l = call(() -> backend.activeLeaseByIp(subnet, ip));
         if (r.isEmpty() && l.isEmpty()) {
             throw ApiErrors.notFound("No DHCP record for IP " + ip + " in " + subnet.network().address());
@@ -195,8 +196,8 @@ public final class DhcpResource {
         var now = clock.instant();
         return RecordJson.stream(g -> {
             g.writeStartArray();
-            if (r.isPresent()) {
-                RecordJson.reservation(g, r.get());
+            for (Reservation res : r) {
+                RecordJson.reservation(g, res);
             }
             if (l.isPresent()) {
                 RecordJson.lease(g, l.get(), now);
@@ -250,9 +251,11 @@ public final class DhcpResource {
     public Response deleteByIp(@PathParam("network") String network, @PathParam("ip") String ipText) {
         Subnet subnet = subnet(network);
         Ipv4Address ip = ip(ipText, "IP");
-        Optional<Reservation> r = call(() -> backend.reservationByIp(subnet, ip));
-        if (r.isPresent()) {
-            delete(r.get());
+        // every reservation of the IP, as smart-proxy's del_records_by_ip (a bonded host has several);
+        // DELETE .../mac/<mac> removes one and leaves the others
+        List<Reservation> r = call(() -> backend.reservationsByIp(subnet, ip));
+        if (!r.isEmpty()) {
+            r.forEach(this::delete);
         } else {
             call(() -> backend.activeLeaseByIp(subnet, ip)).ifPresent(DhcpResource::refuseLease);
         }

@@ -429,4 +429,39 @@ class DhcpApiAppTest {
                         + "(filename=null, nextServer=null)",
                 "INFO DHCP reservation deleted: g1.example.com aa:bb:cc:00:00:81 192.0.2.81 in 192.0.2.0/25");
     }
+
+    // ------------------------------------------------------------------ bonded hosts
+
+    @Test
+    void bondedHost_oneReservationPerMac_shareTheIp_listedTogether_deletedOneByOne() throws Exception {
+        // exactly what Foreman posts for a host with two NICs on one IP
+        String nic1 = "hostname=bond-01.example.com&mac=aa%3Abb%3Acc%3A00%3A07%3A01&ip=192.0.2.70&network=192.0.2.0"
+                + "&nextServer=192.0.2.1&filename=pxelinux.0&name=bond-01.example.com"
+                + "&related_macs[]=aa%3Abb%3Acc%3A00%3A07%3A02";
+        String nic2 = nic1.replace("bond-01", "bond-02").replace("00%3A07%3A01", "00%3A07%3AXX")
+                .replace("00%3A07%3A02", "00%3A07%3A01").replace("00%3A07%3AXX", "00%3A07%3A02");
+        assertStatus(send("POST", "/dhcp/" + NET, nic1), 200, "");
+        assertStatus(send("POST", "/dhcp/" + NET, nic2), 200, "");
+        // re-sent by Foreman: no conflict
+        assertStatus(send("POST", "/dhcp/" + NET, nic1), 200, "");
+        assertStatus(send("POST", "/dhcp/" + NET, nic2), 200, "");
+        JsonNode both = json("/dhcp/" + NET + "/ip/192.0.2.70");
+        assertThat(both).hasSize(2);
+        assertThat(both.get(0).get("name").asText()).isEqualTo("bond-01.example.com");
+        assertThat(both.get(1).get("name").asText()).isEqualTo("bond-02.example.com");
+        assertThat(json("/dhcp/" + NET + "/mac/aa:bb:cc:00:07:02").get("name").asText())
+                .isEqualTo("bond-02.example.com");
+        // a MAC the others do not name is still a conflict
+        assertStatus(send("POST", "/dhcp/" + NET, nic1.replace("mac=aa%3Abb%3Acc%3A00%3A07%3A01",
+                "mac=aa%3Abb%3Acc%3A00%3A07%3A03")), 409, "Record 192.0.2.0/192.0.2.70 already exists");
+        // deleting one leaves the other
+        assertStatus(send("DELETE", "/dhcp/" + NET + "/mac/aa:bb:cc:00:07:01", null), 200, "");
+        JsonNode left = json("/dhcp/" + NET + "/ip/192.0.2.70");
+        assertThat(left).hasSize(1);
+        assertThat(left.get(0).get("mac").asText()).isEqualTo("aa:bb:cc:00:07:02");
+        // DELETE by IP removes every reservation of the IP, as smart-proxy does
+        assertStatus(send("POST", "/dhcp/" + NET, nic1), 200, "");
+        assertStatus(send("DELETE", "/dhcp/" + NET + "/ip/192.0.2.70", null), 200, "");
+        assertThat(get("/dhcp/" + NET + "/ip/192.0.2.70").statusCode()).isEqualTo(404);
+    }
 }

@@ -20,7 +20,32 @@ class FullAppLiveTest {
 
     private static final int PORT = 18300;
 
-    private static Process startApp(NetNs ns, Path yaml, Path log) throws IOException {
+    /** bootproxy with the embedded DHCP server on {@code veth0} of the server namespace, 192.0.2.0/24. */
+    static String serverYaml(int port, Path state) {
+        return """
+                http_port: %d
+                bind_host: 127.0.0.1
+                plugins:
+                  dhcp:
+                    enabled: true
+                    provider: embedded
+                    mode: server
+                    interfaces: [veth0]
+                    state_dir: %s
+                    subnets:
+                      - network: 192.0.2.0/24
+                        range: [192.0.2.100, 192.0.2.150]
+                        routers: [192.0.2.1]
+                server:
+                  adminConnectors: []
+                  requestLog:
+                    appenders: []
+                logging:
+                  level: INFO
+                """.formatted(port, state);
+    }
+
+    static Process startApp(NetNs ns, Path yaml, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-Dbootproxy.modules=" + yaml.getParent().resolve("no-modules"),
                 "-cp", System.getProperty("java.class.path"), "org.bootproxy.core.BootproxyApplication", "server",
@@ -28,15 +53,15 @@ class FullAppLiveTest {
         return ns.start(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()));
     }
 
-    private static String curl(NetNs ns, String... args) {
+    static String curl(NetNs ns, String... args) {
         List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-w", "\n%{http_code}", "-H", "Accept: application/json"));
         cmd.addAll(List.of(args));
         return ns.run(30, cmd.toArray(String[]::new)).output();
     }
 
-    private static void awaitUp(NetNs ns, Process app, Path log) throws Exception {
+    static void awaitUp(NetNs ns, Process app, Path log, int port) throws Exception {
         for (int i = 0; i < 300; i++) {
-            if (curl(ns, "http://127.0.0.1:" + PORT + "/features").endsWith("200")) {
+            if (curl(ns, "http://127.0.0.1:" + port + "/features").endsWith("200")) {
                 return;
             }
             if (!app.isAlive()) {
@@ -57,30 +82,10 @@ class FullAppLiveTest {
         Process app = null;
         try {
             Path yaml = dir.resolve("bootproxy.yml");
-            Files.writeString(yaml, """
-                    http_port: %d
-                    bind_host: 127.0.0.1
-                    plugins:
-                      dhcp:
-                        enabled: true
-                        provider: embedded
-                        mode: server
-                        interfaces: [veth0]
-                        state_dir: %s
-                        subnets:
-                          - network: 192.0.2.0/24
-                            range: [192.0.2.100, 192.0.2.150]
-                            routers: [192.0.2.1]
-                    server:
-                      adminConnectors: []
-                      requestLog:
-                        appenders: []
-                    logging:
-                      level: INFO
-                    """.formatted(PORT, dir.resolve("state")));
+            Files.writeString(yaml, serverYaml(PORT, dir.resolve("state")));
             Path log = dir.resolve("app.log");
             app = startApp(srv, yaml, log);
-            awaitUp(srv, app, log);
+            awaitUp(srv, app, log, PORT);
 
             // exactly what Foreman posts
             String post = curl(srv, "-X", "POST", "--data", "hostname=h1.example.com&mac=52%3A54%3A00%3Aab%3Acd%3Aef"
@@ -105,7 +110,7 @@ class FullAppLiveTest {
             app.destroyForcibly();
             app.waitFor(10, TimeUnit.SECONDS);
             app = startApp(srv, yaml, dir.resolve("app2.log"));
-            awaitUp(srv, app, dir.resolve("app2.log"));
+            awaitUp(srv, app, dir.resolve("app2.log"), PORT);
             assertThat(curl(srv, "http://127.0.0.1:" + PORT + "/dhcp/192.0.2.0/ip/" + ip))
                     .contains("52:54:00:00:40:01", "\"type\":\"lease\"").endsWith("200");
             Dhclient.Result again = Dhclient.run(cli, dir, "52:54:00:00:40:01");

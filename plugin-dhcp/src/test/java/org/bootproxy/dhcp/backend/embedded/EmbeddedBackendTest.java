@@ -125,6 +125,45 @@ class EmbeddedBackendTest {
         assertThat(reopen(b).reservations(SUBNET)).containsExactly(r);
     }
 
+    static Reservation bondedNic(int nic, List<Integer> others) {
+        List<String> related = others.stream().map(n -> mac(0x500 + n).toString()).toList();
+        return new Reservation("host-0" + nic, "host-0" + nic, NET.address().plus(50), mac(0x500 + nic), NET,
+                "pxelinux.0", null, related, Map.of(), true);
+    }
+
+    @Test
+    void bondedHost_reservationsThatNameEachOther_shareTheIp_andSurviveReopenAndCompaction() throws Exception {
+        EmbeddedBackend b = openStore(4096);
+        Reservation nic1 = bondedNic(1, List.of(2, 3));
+        Reservation nic2 = bondedNic(2, List.of(1, 3));
+        Reservation nic3 = bondedNic(3, List.of(1, 2));
+        assertThat(b.addReservation(nic1)).isEqualTo(AddOutcome.CREATED);
+        assertThat(b.addReservation(nic2)).isEqualTo(AddOutcome.CREATED);
+        assertThat(b.addReservation(nic3)).isEqualTo(AddOutcome.CREATED);
+        // neither is a conflict of the others when Foreman re-sends them
+        assertThat(b.addReservation(nic1)).isEqualTo(AddOutcome.UNCHANGED);
+        assertThat(b.reservationsByIp(SUBNET, nic1.ip())).containsExactly(nic1, nic2, nic3);
+        assertThat(b.reservationsByIp(nic1.ip())).containsExactly(nic1, nic2, nic3);
+        assertThat(b.reservationByMac(SUBNET, nic2.mac())).contains(nic2);
+        assertThat(b.reservations(SUBNET)).containsExactly(nic1, nic2, nic3);
+        // one that does not name them all, or that they do not name, is a conflict
+        Reservation stranger = new Reservation("other", "other", nic1.ip(), mac(0x600), NET, null, null,
+                List.of(nic1.mac().toString(), nic2.mac().toString(), nic3.mac().toString()), Map.of(), true);
+        assertThatThrownBy(() -> b.addReservation(stranger)).isInstanceOf(ReservationConflictException.class);
+        Reservation partial = bondedNic(4, List.of(1, 2, 3));
+        assertThatThrownBy(() -> b.addReservation(partial)).isInstanceOf(ReservationConflictException.class);
+        // deleting one leaves the others
+        assertThat(b.deleteReservation(nic2)).isTrue();
+        assertThat(b.reservationsByIp(SUBNET, nic1.ip())).containsExactly(nic1, nic3);
+        for (int i = 0; i < 100; i++) {
+            b.saveLease(lease(100 + (i % 40), 4000 + i)); // enough to rotate and write a snapshot
+        }
+        waitForCompaction();
+        b.addReservation(nic2);
+        EmbeddedBackend again = reopen(b);
+        assertThat(again.reservationsByIp(SUBNET, nic1.ip())).containsExactly(nic1, nic2, nic3);
+    }
+
     @Test
     void staticHost_isNotDeleteable() throws Exception {
         EmbeddedBackend b = openStore();
