@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import java.util.List;
 import org.bootproxy.spi.PluginConfig;
 
 /**
@@ -85,6 +86,14 @@ public final class TftpConfig extends PluginConfig {
     @JsonProperty("verify_server_cert")
     private boolean verifyServerCert = true;
 
+    /**
+     * fetch_boot_file: networks (CIDR) a download may reach although they are loopback,
+     * link-local or this host's own addresses, for a mirror on the proxy's host or link.
+     */
+    @NotNull
+    @JsonProperty("fetch_allowed_networks")
+    private List<String> fetchAllowedNetworks = List.of();
+
     public Path getRoot() {
         return root;
     }
@@ -131,5 +140,9 @@ public final class TftpConfig extends PluginConfig {
 
     public boolean isVerifyServerCert() {
         return verifyServerCert;
+    }
+
+    public List<String> getFetchAllowedNetworks() {
+        return fetchAllowedNetworks;
     }
 }

@@ -2,22 +2,15 @@ package org.bootproxy.tftp.api;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.bootproxy.spi.files.AtomicFiles;
 import org.bootproxy.spi.files.PathRefusedException;
 import org.bootproxy.spi.files.ServedFile;
 import org.bootproxy.spi.files.ServedRoot;
@@ -29,12 +22,14 @@ import org.slf4j.LoggerFactory;
  * The boot configs under the TFTP root: what {@code /tftp} writes, reads and deletes, with no
  * JAX-RS in sight.
  *
- * <p>Every file is replaced atomically ({@link AtomicFiles#write}): a TFTP or HTTP client reading
- * it at any moment gets the old content or the new, never a part. Paths are resolved with
- * {@link AtomicFiles#resolveForWrite}, so a write never crosses a symbolic link; all targets of a
- * request are checked before the first is written, so a refused request changes nothing. The
- * PXEGrub2 host directory {@code host-config/<mac-dashed>/grub2/} holds hard links (or copies,
- * across file systems) of the boot loaders, never symlinks, so httpboot serves it too.
+ * <p>Every change goes through {@link ServedRoot}'s write methods: each file is replaced
+ * atomically (a TFTP or HTTP client reading it at any moment gets the old content or the new,
+ * never a part), relative to directories opened without following links, so a symlink swapped
+ * into the tree at any moment never makes a write land outside the root. All targets of a
+ * request are checked before the first is written, so a refused request changes nothing (short
+ * of a concurrent change to the tree). The PXEGrub2 host directory
+ * {@code host-config/<mac-dashed>/grub2/} holds hard links (or copies) of the boot loaders,
+ * never symlinks, so httpboot serves it too.
  *
  * <p>Thread-safe. Writers of different files do not block each other; work on host directories is
  * serialized (it lists and prunes a directory).
@@ -74,16 +69,20 @@ public final class BootConfigStore {
     public List<String> write(Variant variant, MacAddress mac, byte[] config, Optional<HostBootloader> host)
             throws ConfigRefusedException, IOException {
         List<String> files = variant.configFiles(mac);
-        List<Path> targets = prepare(files);
         String hostDir = hostConfigDir(mac) + "/grub2";
         boolean withHost = variant == Variant.PXEGRUB2 && host.isPresent();
-        Path hostTarget = withHost ? prepare(List.of(hostDir + "/grub.cfg")).get(0).getParent() : null;
-        for (Path target : targets) {
-            AtomicFiles.write(target, config);
+        ServedRoot served = servedForWrite();
+        List<String> checked = new ArrayList<>(files);
+        if (withHost) {
+            checked.add(hostDir + "/grub.cfg");
+        }
+        precheck(served, checked);
+        for (String file : files) {
+            write(served, file, config);
         }
         List<String> written = new ArrayList<>(files);
         if (withHost) {
-            written.addAll(writeHostDir(mac, hostDir, hostTarget, config, host.get()));
+            written.addAll(writeHostDir(served, mac, hostDir, config, host.get()));
         }
         LOG.info("TFTP: {} config for {} written: {}", variant, mac, written);
         return written;
@@ -96,8 +95,10 @@ public final class BootConfigStore {
      */
     public List<String> writeDefault(Variant variant, byte[] menu) throws ConfigRefusedException, IOException {
         List<String> files = variant.defaultFiles();
-        for (Path target : prepare(files)) {
-            AtomicFiles.write(target, menu);
+        ServedRoot served = servedForWrite();
+        precheck(served, files);
+        for (String file : files) {
+            write(served, file, menu);
         }
         LOG.info("TFTP: {} default menu written: {}", variant, files);
         return files;
@@ -111,13 +112,11 @@ public final class BootConfigStore {
      */
     public Optional<byte[]> read(Variant variant, MacAddress mac) throws IOException {
         String rel = variant.configFiles(mac).get(0);
-        ServedRoot served;
-        try {
-            served = ServedRoot.of(root);
-        } catch (NoSuchFileException e) {
+        Optional<ServedRoot> served = served();
+        if (served.isEmpty()) {
             return Optional.empty();
         }
-        try (ServedFile f = served.open(rel)) {
+        try (ServedFile f = served.get().open(rel)) {
             if (f.size() > MAX_READ) {
                 throw new IOException(rel + " is larger than " + MAX_READ + " bytes");
             }
@@ -142,23 +141,28 @@ public final class BootConfigStore {
      */
     public List<String> delete(Variant variant, MacAddress mac) throws ConfigRefusedException, IOException {
         List<String> files = variant.configFiles(mac);
-        List<Path> targets = resolveAll(files);
         List<String> removed = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            Path p = targets.get(i);
-            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new ConfigRefusedException(files.get(i) + " is a directory, not a config file");
+        Optional<ServedRoot> served = served();
+        if (served.isPresent()) {
+            for (String file : files) {
+                try {
+                    if (served.get().delete(file)) {
+                        removed.add(file);
+                    }
+                } catch (PathRefusedException e) {
+                    throw refused(file, e);
+                }
             }
-            if (AtomicFiles.delete(p)) {
-                removed.add(files.get(i));
-            }
-        }
-        if (variant == Variant.PXEGRUB2) {
-            String hostDir = hostConfigDir(mac);
-            Path dir = resolveAll(List.of(hostDir)).get(0);
-            synchronized (hostConfigLock) {
-                if (deleteTree(dir)) {
-                    removed.add(hostDir + "/");
+            if (variant == Variant.PXEGRUB2) {
+                String hostDir = hostConfigDir(mac);
+                synchronized (hostConfigLock) {
+                    try {
+                        if (served.get().deleteTree(hostDir)) {
+                            removed.add(hostDir + "/");
+                        }
+                    } catch (PathRefusedException e) {
+                        throw refused(hostDir, e);
+                    }
                 }
             }
         }
@@ -168,178 +172,171 @@ public final class BootConfigStore {
 
     // ---- host directory (PXEGrub2, Foreman 3.14+)
 
-    private List<String> writeHostDir(MacAddress mac, String hostDir, Path dir, byte[] config, HostBootloader host)
-            throws ConfigRefusedException, IOException {
-        Map<String, Path> loaders = bootLoaders(host, mac);
+    private List<String> writeHostDir(ServedRoot served, MacAddress mac, String hostDir, byte[] config,
+            HostBootloader host) throws ConfigRefusedException, IOException {
+        Map<String, String> loaders = bootLoaders(served, host, mac);
         List<String> configNames = List.of("grub.cfg", "grub.cfg-01-" + mac.dashed(), "grub.cfg-" + mac);
         List<String> written = new ArrayList<>();
         synchronized (hostConfigLock) {
             for (String name : configNames) {
-                AtomicFiles.write(dir.resolve(name), config);
+                write(served, hostDir + "/" + name, config);
                 written.add(hostDir + "/" + name);
             }
-            for (Map.Entry<String, Path> e : loaders.entrySet()) {
-                AtomicFiles.linkOrCopy(e.getValue(), dir.resolve(e.getKey()));
-                written.add(hostDir + "/" + e.getKey());
+            for (Map.Entry<String, String> e : loaders.entrySet()) {
+                String target = hostDir + "/" + e.getKey();
+                try {
+                    served.linkOrCopy(e.getValue(), target);
+                    written.add(target);
+                } catch (PathRefusedException ex) {
+                    // the source changed since it was listed: the host boots from the shared loaders
+                    LOG.warn("TFTP: host-config for {}: boot loader {} not linked: {}", mac, e.getValue(),
+                            ex.getMessage());
+                }
             }
             // A host that changed OS or architecture keeps no boot loader of its old one.
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                for (Path entry : entries) {
-                    String name = entry.getFileName().toString();
-                    if (!configNames.contains(name) && !loaders.containsKey(name)
-                            && !name.startsWith(AtomicFiles.TEMP_PREFIX)
-                            && !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                        AtomicFiles.delete(entry);
+            try {
+                for (String name : served.list(hostDir)) {
+                    if (!configNames.contains(name) && !loaders.containsKey(name)) {
+                        try {
+                            served.delete(hostDir + "/" + name);
+                        } catch (PathRefusedException e) {
+                            LOG.debug("TFTP: host-config for {}: not pruning {}: {}", mac, name, e.getMessage());
+                        }
                     }
                 }
+            } catch (PathRefusedException e) {
+                throw refused(hostDir, e);
             }
         }
         return written;
     }
 
     /**
-     * The boot loaders of a host directory, by target name: every {@code *.efi} of the first of
-     * {@code bootloader-universe/pxegrub2/<os>/<release>/<arch>/} and {@code .../<os>/default/<arch>/}
-     * that exists, else {@code grub<suffix>.efi} and {@code shim<suffix>.efi} of {@code grub2/}
-     * under their own and their generic names. Only regular files reached without a symlink are
-     * used; others are skipped with a warning (the host can still boot from the shared loaders).
+     * The boot loaders of a host directory: target name to source path relative to the root.
+     * Every {@code *.efi} of the first of {@code bootloader-universe/pxegrub2/<os>/<release>/<arch>/}
+     * and {@code .../<os>/default/<arch>/} that exists, else {@code grub<suffix>.efi} and
+     * {@code shim<suffix>.efi} of {@code grub2/} under their own and their generic names. Only
+     * regular files reached without a symlink are used; others are skipped with a warning (the
+     * host can still boot from the shared loaders).
      */
-    private Map<String, Path> bootLoaders(HostBootloader host, MacAddress mac) throws IOException {
+    private Map<String, String> bootLoaders(ServedRoot served, HostBootloader host, MacAddress mac)
+            throws IOException {
         String base = "bootloader-universe/pxegrub2/" + host.targetos();
         for (String rel : List.of(base + "/" + host.release() + "/" + host.arch(), base + "/default/" + host.arch())) {
-            Optional<Path> dir = directory(rel);
-            if (dir.isPresent()) {
-                Map<String, Path> found = new TreeMap<>();
-                try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.get(), "*.efi")) {
-                    for (Path entry : entries) {
-                        BasicFileAttributes a = Files.readAttributes(entry, BasicFileAttributes.class,
-                                LinkOption.NOFOLLOW_LINKS);
-                        if (a.isRegularFile()) {
-                            found.put(entry.getFileName().toString(), entry);
-                        } else {
-                            LOG.warn("TFTP: host-config for {}: skipping {}/{}: not a regular file (symlinks are not"
-                                    + " linked into served directories)", mac, rel, entry.getFileName());
-                        }
-                    }
-                }
-                return found;
+            List<String> names;
+            try {
+                names = served.list(rel);
+            } catch (PathRefusedException e) {
+                LOG.warn("TFTP: not using boot loader directory {}: {}", rel, e.getMessage());
+                continue;
             }
+            if (names.isEmpty() && !isDirectory(served, rel)) {
+                continue;
+            }
+            Map<String, String> found = new TreeMap<>();
+            for (String name : names) {
+                if (name.endsWith(".efi")) {
+                    regularFile(served, rel + "/" + name, mac).ifPresent(p -> found.put(name, p));
+                }
+            }
+            return found;
         }
         String suffix = host.bootfileSuffix();
-        Map<String, Path> found = new LinkedHashMap<>();
-        Optional<Path> grub = regularFile("grub2/grub" + suffix + ".efi", mac);
-        grub.ifPresent(p -> {
+        Map<String, String> found = new LinkedHashMap<>();
+        regularFile(served, "grub2/grub" + suffix + ".efi", mac).ifPresent(p -> {
             found.put("boot.efi", p);
             found.put("grub" + suffix + ".efi", p);
         });
-        Optional<Path> shim = regularFile("grub2/shim" + suffix + ".efi", mac);
-        shim.ifPresent(p -> {
+        regularFile(served, "grub2/shim" + suffix + ".efi", mac).ifPresent(p -> {
             found.put("boot-sb.efi", p);
             found.put("shim" + suffix + ".efi", p);
         });
         return found;
     }
 
-    private Optional<Path> directory(String rel) throws IOException {
-        Path p;
+    private static boolean isDirectory(ServedRoot served, String rel) throws IOException {
         try {
-            p = AtomicFiles.resolveForWrite(root, rel);
+            served.check(rel);
+            return false; // a regular file
         } catch (PathRefusedException e) {
-            LOG.warn("TFTP: not using boot loader directory {}: {}", rel, e.getMessage());
-            return Optional.empty();
+            return e.reason() == PathRefusedException.Reason.DIRECTORY;
         }
-        return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
     }
 
-    private Optional<Path> regularFile(String rel, MacAddress mac) throws IOException {
-        ServedRoot served;
+    private static Optional<String> regularFile(ServedRoot served, String rel, MacAddress mac) throws IOException {
         try {
-            served = ServedRoot.of(root);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
-        try (ServedFile f = served.open(rel)) {
-            return Optional.of(served.root().resolve(f.relativePath()));
+            return Optional.of(served.check(rel).relativePath());
         } catch (PathRefusedException e) {
-            LOG.warn("TFTP: host-config for {}: boot loader {} not linked: {}", mac, rel, e.getMessage());
+            if (e.reason() != PathRefusedException.Reason.NOT_FOUND) {
+                LOG.warn("TFTP: host-config for {}: boot loader {} not linked: {}", mac, rel, e.getMessage());
+            }
             return Optional.empty();
         }
     }
 
     // ---- paths
 
+    /** The root for writing, created when missing (it is the operator's configured path). */
+    private ServedRoot servedForWrite() throws IOException {
+        Files.createDirectories(root);
+        return ServedRoot.of(root);
+    }
+
+    private Optional<ServedRoot> served() throws IOException {
+        try {
+            return Optional.of(ServedRoot.of(root));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void write(ServedRoot served, String rel, byte[] data) throws ConfigRefusedException, IOException {
+        try {
+            served.write(rel, data);
+        } catch (PathRefusedException e) {
+            throw refused(rel, e);
+        }
+    }
+
     /**
-     * Resolves every target and checks it can be written as a file: no symlink on the way, no
-     * file where a directory must be, no directory where the file goes.
+     * Checks every target before the first is written: no symlink on the way, no file where a
+     * directory must be, no directory (or link) where the file goes. The writes check again,
+     * relative to opened directories; this only keeps a refused request from changing anything.
      */
-    private List<Path> prepare(List<String> files) throws ConfigRefusedException, IOException {
-        for (String rel : files) {
-            checkParents(rel);
-        }
-        List<Path> targets = resolveAll(files);
-        for (int i = 0; i < files.size(); i++) {
-            if (Files.isDirectory(targets.get(i), LinkOption.NOFOLLOW_LINKS)) {
-                throw new ConfigRefusedException(files.get(i) + " is a directory, cannot write a file there");
-            }
-        }
-        return targets;
-    }
-
-    /** Refuses a path whose parent directories include an existing file (ZTP's default vs its directory). */
-    private void checkParents(String rel) throws ConfigRefusedException, IOException {
-        String[] segments = rel.split("/");
-        Path p = root;
-        for (int i = 0; i < segments.length - 1; i++) {
-            p = p.resolve(segments[i]);
-            BasicFileAttributes a;
-            try {
-                a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException e) {
-                return; // created on write
-            }
-            if (a.isSymbolicLink()) {
-                return; // refused by resolveForWrite, with its message
-            }
-            if (!a.isDirectory()) {
-                throw new ConfigRefusedException("cannot write " + rel + ": "
-                        + String.join("/", Arrays.asList(segments).subList(0, i + 1)) + " is a file, not a directory");
-            }
-        }
-    }
-
-    private List<Path> resolveAll(List<String> files) throws ConfigRefusedException, IOException {
-        List<Path> out = new ArrayList<>(files.size());
+    private static void precheck(ServedRoot served, List<String> files) throws ConfigRefusedException, IOException {
         for (String rel : files) {
             try {
-                out.add(AtomicFiles.resolveForWrite(root, rel));
+                served.check(rel);
             } catch (PathRefusedException e) {
-                throw new ConfigRefusedException("refusing " + rel + ": " + e.getMessage());
+                switch (e.reason()) {
+                    case NOT_FOUND -> notAFileOnTheWay(served, rel);
+                    case DIRECTORY -> throw new ConfigRefusedException(rel + " is a directory, cannot write a file there");
+                    case INVALID, SYMLINK, NOT_REGULAR -> throw refused(rel, e);
+                }
             }
         }
-        return out;
     }
 
-    /** Deletes a directory tree without following links (a link is removed, not its target). */
-    private static boolean deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return false;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
+    /** A NOT_FOUND target may be missing (fine) or have a file where a directory must be (refused). */
+    private static void notAFileOnTheWay(ServedRoot served, String rel) throws ConfigRefusedException, IOException {
+        String[] segments = rel.split("/");
+        for (int i = 1; i < segments.length; i++) {
+            String prefix = String.join("/", java.util.Arrays.asList(segments).subList(0, i));
+            try {
+                served.check(prefix);
+                throw new ConfigRefusedException("cannot write " + rel + ": " + prefix + " is a file, not a directory");
+            } catch (PathRefusedException e) {
+                if (e.reason() == PathRefusedException.Reason.NOT_FOUND) {
+                    return; // created on write
                 }
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
+                if (e.reason() != PathRefusedException.Reason.DIRECTORY) {
+                    throw refused(rel, e);
+                }
             }
-        });
-        return true;
+        }
+    }
+
+    private static ConfigRefusedException refused(String rel, PathRefusedException e) {
+        return new ConfigRefusedException("refusing " + rel + ": " + e.getMessage());
     }
 }

@@ -2,6 +2,7 @@ package org.bootproxy.tftp.api;
 
 import java.time.Duration;
 import org.bootproxy.tftp.TftpConfig;
+import org.bootproxy.tftp.fetch.AddressPolicy;
 import org.bootproxy.tftp.fetch.BootFileFetcher;
 import org.bootproxy.tftp.fetch.FetchSettings;
 
@@ -26,7 +27,8 @@ public final class TftpApi implements AutoCloseable {
                 Duration.ofMillis(config.getConnectTimeout().toMilliseconds()),
                 Duration.ofMillis(config.getDownloadTimeout().toMilliseconds()),
                 config.isVerifyServerCert(),
-                FetchSettings.DEFAULT_THREADS, FetchSettings.DEFAULT_QUEUED);
+                FetchSettings.DEFAULT_THREADS, FetchSettings.DEFAULT_QUEUED, FetchSettings.DEFAULT_PER_HOST,
+                AddressPolicy.allowing(config.getFetchAllowedNetworks()));
         BootFileFetcher fetcher = new BootFileFetcher(config.getRoot(), settings, "bootproxy/" + proxyVersion);
         BootConfigStore store = new BootConfigStore(config.getRoot());
         return new TftpApi(fetcher, new TftpResource(store, fetcher, config.getTftpServername()));

@@ -66,11 +66,15 @@ public enum Variant {
             return List.of("ztp.cfg/" + mac.hexUpper(), "ztp.cfg/" + mac.hexUpper() + ".cfg");
         }
 
+        /**
+         * Inside the directory: Foreman's DHCP filename for Junos is {@code ztp.cfg/<MAC>}, so
+         * {@code ztp.cfg} must be a directory. (Upstream writes the default to a file
+         * {@code ztp.cfg}, which then makes every per-MAC write fail; Foreman never sends a ZTP
+         * {@code create_default}.)
+         */
         @Override
         public List<String> defaultFiles() {
-            // Upstream's default is a file where the per-MAC configs need a directory; kept for
-            // compatibility, a conflict is reported as a 400 naming the path.
-            return List.of("ztp.cfg");
+            return List.of("ztp.cfg/default");
         }
     },
     /** Cisco power-on auto-provisioning. */
@@ -80,9 +84,10 @@ public enum Variant {
             return List.of("poap.cfg/" + mac.hexUpper());
         }
 
+        /** Inside the directory, as ZTP's: Foreman's DHCP filename for NX-OS is {@code poap.cfg/<MAC>}. */
         @Override
         public List<String> defaultFiles() {
-            return List.of("poap.cfg");
+            return List.of("poap.cfg/default");
         }
     };
 

@@ -53,6 +53,7 @@ class TftpApiAppTest {
                         listen: 127.0.0.1:0
                         tftp_servername: tftp.example.com
                         download_timeout: 20s
+                        fetch_allowed_networks: [127.0.0.0/8]
                     """.formatted(ROOT) + TestYaml.QUIET_SERVER);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

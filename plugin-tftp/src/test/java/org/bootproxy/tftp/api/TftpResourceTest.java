@@ -255,8 +255,8 @@ class TftpResourceTest {
         "PXEGrub2 | grub2/grub.cfg",
         "PXEGrub | grub/menu.lst grub/efidefault",
         "iPXE | pxelinux.cfg/default.ipxe",
-        "ZTP | ztp.cfg",
-        "POAP | poap.cfg",
+        "ZTP | ztp.cfg/default",
+        "POAP | poap.cfg/default",
     })
     void createDefault_writesTheVariantsMenuFiles(String variant, String files) throws IOException {
         assertEmptyOk(postForm("/tftp/" + variant + "/create_default", "menu=the+menu%0A"));
@@ -280,16 +280,35 @@ class TftpResourceTest {
         assertThat(tree()).containsExactly(Map.entry("grub2/grub.cfg", "kept"));
     }
 
-    @Test
-    void ztpDefault_whereThePerMacDirectoryIs_is400AndChangesNothing() throws IOException {
-        assertEmptyOk(postForm("/tftp/ZTP/" + MAC, "pxeconfig=z"));
-        Map<String, String> before = tree();
+    /**
+     * Foreman's DHCP filename for Junos/NX-OS is {@code ztp.cfg/<MAC>} / {@code poap.cfg/<MAC>}:
+     * the per-MAC configs and the default live in one directory, so both work in either order
+     * (the default used to be a file of the directory's name: whichever came second was a 400).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "ZTP | ztp.cfg | AABBCC0DEEFF AABBCC0DEEFF.cfg",
+        "POAP | poap.cfg | AABBCC0DEEFF",
+    })
+    void ztpAndPoap_defaultAndPerMacConfigs_workInEitherOrder(String variant, String dir, String perMac)
+            throws IOException {
+        assertEmptyOk(postForm("/tftp/" + variant + "/" + MAC, "pxeconfig=host"));
+        assertEmptyOk(postForm("/tftp/" + variant + "/create_default", "menu=menu"));
+        assertEmptyOk(postForm("/tftp/" + variant + "/" + MAC, "pxeconfig=host2"));
+        assertEmptyOk(postForm("/tftp/" + variant + "/create_default", "menu=menu2"));
 
-        Response r = postForm("/tftp/ZTP/create_default", "menu=m");
+        Map<String, String> expected = new TreeMap<>();
+        expected.put(dir + "/default", "menu2");
+        for (String f : perMac.split(" ")) {
+            expected.put(dir + "/" + f, "host2");
+        }
+        assertThat(tree()).isEqualTo(expected);
+        Response get = at("/tftp/" + variant + "/" + MAC).get();
+        assertThat(get.getStatus()).isEqualTo(200);
+        assertThat(get.readEntity(String.class)).isEqualTo("host2");
 
-        assertThat(r.getStatus()).isEqualTo(400);
-        assertThat(r.readEntity(String.class)).contains("ztp.cfg is a directory");
-        assertThat(tree()).isEqualTo(before);
+        assertEmptyOk(at("/tftp/" + variant + "/" + MAC).delete());
+        assertThat(tree()).isEqualTo(Map.of(dir + "/default", "menu2"));
     }
 
     // ---- legacy routes (variant syslinux)

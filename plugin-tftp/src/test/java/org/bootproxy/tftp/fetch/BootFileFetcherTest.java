@@ -48,6 +48,8 @@ class BootFileFetcherTest {
     private static final DateTimeFormatter HTTP_DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static final byte[] KERNEL = "MZ-this-is-a-kernel".repeat(5000).getBytes(US_ASCII);
+    /** The test servers are on loopback, which the default policy refuses: a local mirror's allow-list. */
+    static final AddressPolicy LOOPBACK_MIRROR = AddressPolicy.allowing(List.of("127.0.0.0/8", "::1/128"));
 
     @TempDir
     Path root;
@@ -74,7 +76,8 @@ class BootFileFetcherTest {
     }
 
     private BootFileFetcher fetcher(Duration downloadTimeout, boolean verify) {
-        return new BootFileFetcher(root, new FetchSettings(Duration.ofSeconds(2), downloadTimeout, verify, 2, 8),
+        return new BootFileFetcher(root, new FetchSettings(Duration.ofSeconds(2), downloadTimeout, verify, 2, 8)
+                        .withAddresses(LOOPBACK_MIRROR),
                 "bootproxy/test");
     }
 
@@ -293,7 +296,7 @@ class BootFileFetcherTest {
     }
 
     @Test
-    void secondRequestForSameDestination_joinsTheRunningDownload() throws Exception {
+    void secondRequestForSameDestination_joinsTheRunningDownloadOrIsRefusedWith409ForAnotherUrl() throws Exception {
         CountDownLatch arrived = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger hits = new AtomicInteger();
@@ -314,7 +317,12 @@ class BootFileFetcherTest {
         BootFileFetcher.Ticket first = fetcher.submit("boot/b", base + "/big");
         assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
         BootFileFetcher.Ticket second = fetcher.submit("boot/b", base + "/big");
-        BootFileFetcher.Ticket sameFileOtherSpelling = fetcher.submit("boot//b", base + "/other/big");
+        BootFileFetcher.Ticket sameFileOtherSpelling = fetcher.submit("boot//b", base + "/big");
+        // the same destination from another URL is refused while the first runs (it was silently dropped)
+        assertThatThrownBy(() -> fetcher.submit("boot/b", base + "/other/big"))
+                .isInstanceOf(FetchRefusedException.class)
+                .hasMessageContaining("boot/b-big is being downloaded from " + base + "/big")
+                .satisfies(e -> assertThat(((FetchRefusedException) e).status()).isEqualTo(409));
         release.countDown();
 
         assertThat(first.status()).isEqualTo(BootFileFetcher.Status.STARTED);
@@ -334,7 +342,8 @@ class BootFileFetcherTest {
     @Test
     void fullQueue_isRefusedWith503() throws Exception {
         fetcher.close();
-        fetcher = new BootFileFetcher(root, new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(20), true, 1, 1),
+        fetcher = new BootFileFetcher(root, new FetchSettings(Duration.ofSeconds(2), Duration.ofSeconds(20), true, 1, 1)
+                        .withAddresses(LOOPBACK_MIRROR),
                 "bootproxy/test");
         CountDownLatch arrived = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

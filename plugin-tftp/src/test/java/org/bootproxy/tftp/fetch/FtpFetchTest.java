@@ -98,7 +98,8 @@ class FtpFetchTest {
     }
 
     private BootFileFetcher fetcher(Duration timeout) {
-        return new BootFileFetcher(root, new FetchSettings(Duration.ofSeconds(2), timeout, true, 2, 8),
+        return new BootFileFetcher(root, new FetchSettings(Duration.ofSeconds(2), timeout, true, 2, 8)
+                .withAddresses(BootFileFetcherTest.LOOPBACK_MIRROR),
                 "bootproxy/test");
     }
 

@@ -23,8 +23,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The one way bootproxy writes files: a temp file in the target's directory, written, fsynced,
  * then renamed over the target (and the directory fsynced), so a reader sees the old content or
- * the new, never a part. Also the one way to place a file under a served root: by relative path,
- * through {@link ServedRoot#segments}, never through a symbolic link, and never creating one.
+ * the new, never a part. These methods take paths and are for bootproxy's own files (state,
+ * certificates); a file under a served root is written with {@link ServedRoot#write} and its
+ * siblings, which do the same relative to directories opened without following links.
  *
  * <p>Stateless and thread-safe. Two writers of the same target race benignly: the last rename wins.
  */
@@ -76,14 +77,6 @@ public final class AtomicFiles {
         }
     }
 
-    /**
-     * Creates an empty temp file next to {@code target} (creating the parent directories), for a
-     * caller that fills it itself (a download) and then calls {@link #commit}.
-     */
-    public static Path newTempFile(Path target) throws IOException {
-        return newTempFile(target, null);
-    }
-
     private static Path newTempFile(Path target, Set<PosixFilePermission> permissions) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -110,7 +103,7 @@ public final class AtomicFiles {
      * Fsyncs {@code temp} and renames it over {@code target}, then fsyncs the directory. The temp
      * file must be in the target's directory.
      */
-    public static void commit(Path temp, Path target) throws IOException {
+    private static void commit(Path temp, Path target) throws IOException {
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
@@ -120,11 +113,6 @@ public final class AtomicFiles {
             throw new IOException("cannot rename " + temp + " over " + target + " atomically", e);
         }
         fsyncDirectory(target.toAbsolutePath().getParent());
-    }
-
-    /** Sets a file's modification time (e.g. a download's Last-Modified). */
-    public static void setLastModified(Path file, FileTime time) throws IOException {
-        Files.setLastModifiedTime(file, time);
     }
 
     /**
@@ -138,53 +126,6 @@ public final class AtomicFiles {
             fsyncDirectory(target.toAbsolutePath().getParent());
         }
         return deleted;
-    }
-
-    /**
-     * Places {@code source} at {@code target} as a hard link (so httpboot, which refuses symlinks,
-     * serves it too), or as an atomic copy when a hard link is impossible (another file system).
-     * An existing target is replaced atomically.
-     */
-    public static void linkOrCopy(Path source, Path target) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        try {
-            try {
-                Files.createLink(temp, source);
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(source, temp, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-            commit(temp, target);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    /**
-     * Resolves a relative path under {@code root} for writing, by the rules of
-     * {@link ServedRoot#segments} (no {@code ..}, no control characters...), and refuses it when
-     * any existing component is a symbolic link, so a write can never land outside the root.
-     *
-     * @throws PathRefusedException when the path is invalid or crosses a symlink
-     */
-    public static Path resolveForWrite(Path root, String relative) throws PathRefusedException, IOException {
-        List<String> segments = ServedRoot.segments(relative);
-        Path p = root;
-        for (String s : segments) {
-            p = p.resolve(s);
-            try {
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isSymbolicLink()) {
-                    throw new PathRefusedException(PathRefusedException.Reason.SYMLINK, relative,
-                            "symbolic link in path");
-                }
-            } catch (NoSuchFileException e) {
-                break; // the rest will be created
-            }
-        }
-        return root.resolve(String.join("/", segments));
     }
 
     private static void fsyncDirectory(Path dir) {

@@ -61,6 +61,14 @@ import java.util.Set;
  * component's attributes without following links and opens the file with
  * {@link LinkOption#NOFOLLOW_LINKS}; that closes the race on the last component only.
  *
+ * <h2>Writes</h2>
+ * {@link #write}, {@link #createTemp}, {@link #linkOrCopy}, {@link #delete}, {@link #deleteTree}
+ * are the only way bootproxy changes a served tree. Paths follow the same text rules; every step
+ * (walking, creating directories, the temp file, the rename, the unlink) is relative to a
+ * directory opened with {@code O_NOFOLLOW}, so a directory swapped for a symlink at any moment
+ * never makes a write land outside the root, and temp files are removed on every failure path.
+ * They need a {@link SecureDirectoryStream} (Linux): elsewhere they fail with an IOException.
+ *
  * <p>Thread-safe and immutable.
  */
 public final class ServedRoot {
@@ -71,9 +79,11 @@ public final class ServedRoot {
     public static final int MAX_SEGMENTS = 64;
 
     private final Path root;
+    private final RootWriter writer;
 
     private ServedRoot(Path root) {
         this.root = root;
+        this.writer = new RootWriter(root);
     }
 
     /**
@@ -221,6 +231,10 @@ public final class ServedRoot {
      * refused as INVALID instead of an unchecked {@link InvalidPathException}.
      */
     private Path fileName(String segment, String requestPath) throws PathRefusedException {
+        return fileName(root, segment, requestPath);
+    }
+
+    static Path fileName(Path root, String segment, String requestPath) throws PathRefusedException {
         try {
             return root.getFileSystem().getPath(segment);
         } catch (InvalidPathException e) {
@@ -331,5 +345,95 @@ public final class ServedRoot {
         } catch (NoSuchFileException | NotDirectoryException e) {
             throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "not found");
         }
+    }
+
+    // ---- writing (the implementation is RootWriter)
+
+    /**
+     * A temp file next to a target under the root, opened for writing; {@link #commit} renames it
+     * over the target, {@link #close} removes it unless committed. Not thread-safe.
+     */
+    public interface TempFile extends AutoCloseable {
+        /** The open temp file, positioned at 0; do not close it ({@link #commit} and {@link #close} do). */
+        FileChannel channel();
+
+        /** The target, relative to the root. */
+        String target();
+
+        /**
+         * Fsyncs the temp file, sets its modification time (when not null) and renames it over
+         * the target in the same opened directory, then fsyncs the directory.
+         */
+        void commit(FileTime lastModified) throws IOException;
+
+        /** Closes the file and removes it unless committed; never throws. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Replaces the file {@code requestPath} names with {@code data} atomically (temp file, fsync,
+     * rename), creating missing directories. Every step is relative to a directory opened without
+     * following links, so nothing is created, written or renamed outside the root whatever is
+     * swapped in the tree meanwhile, and the temp file is removed on every failure.
+     *
+     * @throws PathRefusedException INVALID for a bad path, a file where a directory must be or a
+     *     directory where the file goes; SYMLINK for a link on the way or at the target
+     */
+    public void write(String requestPath, byte[] data) throws PathRefusedException, IOException {
+        writer.write(requestPath, out -> out.write(data));
+    }
+
+    /** As {@link #write(String, byte[])}, with the content {@code writer} produces. */
+    public void write(String requestPath, AtomicFiles.Writer contents) throws PathRefusedException, IOException {
+        writer.write(requestPath, contents);
+    }
+
+    /**
+     * Opens a temp file next to {@code requestPath} (creating directories), for a caller that
+     * fills it itself (a download) and commits it when complete. Same rules as {@link #write}.
+     */
+    public TempFile createTemp(String requestPath) throws PathRefusedException, IOException {
+        return writer.createTemp(requestPath, null);
+    }
+
+    /**
+     * Places the regular file {@code sourcePath} (opened by {@link #open}'s rules) at
+     * {@code targetPath}: a hard link when possible, else a copy, replacing the target atomically.
+     * Never a symbolic link; never a file from outside the root.
+     */
+    public void linkOrCopy(String sourcePath, String targetPath) throws PathRefusedException, IOException {
+        try (ServedFile source = open(sourcePath)) {
+            writer.linkOrCopy(source, targetPath);
+        }
+    }
+
+    /**
+     * Deletes the file {@code requestPath} names (a link is removed, never its target).
+     *
+     * @return whether a file was deleted; false when absent
+     * @throws PathRefusedException INVALID when it is a directory, SYMLINK for a link on the way
+     */
+    public boolean delete(String requestPath) throws PathRefusedException, IOException {
+        return writer.delete(requestPath);
+    }
+
+    /**
+     * Deletes {@code requestPath} and everything below it without following links.
+     *
+     * @return whether anything was deleted
+     */
+    public boolean deleteTree(String requestPath) throws PathRefusedException, IOException {
+        return writer.deleteTree(requestPath);
+    }
+
+    /**
+     * The entry names of directory {@code requestPath}, sorted, without temp files.
+     *
+     * @return empty when the directory does not exist
+     * @throws PathRefusedException SYMLINK for a link on the way, INVALID for a file on the way
+     */
+    public List<String> list(String requestPath) throws PathRefusedException, IOException {
+        return writer.list(requestPath);
     }
 }
