@@ -464,8 +464,10 @@ final class Journal implements AutoCloseable {
 
     private void rotateAndCompact() {
         List<Pending> batch;
-        Iterable<byte[]> state;
-        long newGen;
+        Iterable<byte[]> state = null;
+        long newGen = 0;
+        IOException failed = null;
+        boolean rotated = false;
         ownerLock.lock();
         try {
             queueLock.lock();
@@ -478,36 +480,46 @@ final class Journal implements AutoCloseable {
             try {
                 writeBatch(batch);
             } catch (IOException | RuntimeException | Error e) {
-                fail(e instanceof IOException io ? io : new IOException("journal writer failed: " + e, e), batch);
-                return;
+                failed = e instanceof IOException io ? io : new IOException("journal writer failed: " + e, e);
             }
-            // Everything the owner has applied is now in a written journal: capture it and start G+1.
-            state = source.captureLocked();
-            newGen = generation + 1;
-            FileChannel next;
-            try {
-                next = createJournal(newGen);
-            } catch (IOException | RuntimeException e) {
-                // the batch is durable in the current journal; go on there and rotate after a later batch
-                LOG.warn("DHCP store could not start journal {} in {}, staying on {}: {}", newGen, dir, generation,
-                        e.toString());
-                complete(batch);
-                return;
+            if (failed == null) {
+                // Everything the owner has applied is now in a written journal: capture it and start G+1.
+                state = source.captureLocked();
+                newGen = generation + 1;
+                try {
+                    FileChannel next = createJournal(newGen);
+                    try {
+                        channel.close();
+                    } catch (IOException e) {
+                        // it was forced; closing a descriptor we only appended to loses nothing
+                    }
+                    channel = next;
+                    generation = newGen;
+                    size = HEADER_BYTES;
+                    rotated = true;
+                } catch (IOException | RuntimeException e) {
+                    // the batch is durable in the current journal; go on there and rotate after a later batch
+                    LOG.warn("DHCP store could not start journal {} in {}, staying on {}: {}", newGen, dir,
+                            generation, e.toString());
+                }
             }
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // it was forced; closing a descriptor we only appended to loses nothing
-            }
-            channel = next;
-            generation = newGen;
-            size = HEADER_BYTES;
         } finally {
             ownerLock.unlock();
         }
+        // futures complete without the owner's lock: a dependent action may call back into the owner
+        if (failed != null) {
+            fail(failed, batch);
+            return;
+        }
+        writable();
         complete(batch);
+        if (!rotated) {
+            return;
+        }
         compacting = true;
-        Thread t = new Thread(() -> compact(newGen, state), "dhcp-journal-compactor");
+        long gen = newGen;
+        Iterable<byte[]> captured = state;
+        Thread t = new Thread(() -> compact(gen, captured), "dhcp-journal-compactor");
         t.setDaemon(true);
         synchronized (compactionMonitor) {
             compactor = t;
