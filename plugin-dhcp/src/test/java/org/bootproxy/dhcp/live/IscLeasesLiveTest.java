@@ -1,0 +1,68 @@
+package org.bootproxy.dhcp.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.bootproxy.dhcp.backend.isc.IscLeasesProbe;
+import org.bootproxy.testing.NetNs;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dhcpd.leases follower on files the real dhcpd writes under perfdhcp load, with dhcpd
+ * restarted in the middle (it rewrites the file: a new inode). The oracle is dhcpd itself: at its
+ * next start it rewrites the file from its own lease database, and the active leases the follower
+ * built from appends must be exactly those.
+ */
+class IscLeasesLiveTest {
+
+    @Test
+    void followerUnderPerfdhcpLoad_withARewriteMidway_matchesDhcpdsOwnDatabase() throws Exception {
+        NetNs.requireAvailable();
+        Path dir = Files.createTempDirectory("bp-isc-leases");
+        NetNs[] pair = NetNs.pair("ls", "192.0.2.1/24", "lc", "192.0.2.250/24");
+        NetNs srv = pair[0];
+        NetNs cli = pair[1];
+        Dhcpd dhcpd = Dhcpd.configure(srv, dir, "  range 192.0.2.10 192.0.2.209;\n", "");
+        try {
+            dhcpd.start();
+            try (IscLeasesProbe follower = IscLeasesProbe.follow(dhcpd.leases)) {
+                Process load = cli.start(new ProcessBuilder("perfdhcp", "-4", "-l", "veth0", "-r", "60", "-R", "180",
+                        "-p", "8").redirectErrorStream(true).redirectOutput(dir.resolve("perfdhcp.log").toFile()));
+                Thread.sleep(3500);
+                long rereads = follower.rereads();
+                dhcpd.stop();
+                dhcpd.start(); // rewrites dhcpd.leases while the follower follows it
+                assertThat(load.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                String perf = Files.readString(dir.resolve("perfdhcp.log"));
+                assertThat(perf).as(perf).contains("received packets");
+                Thread.sleep(1000); // the follower's interval is 50 ms
+
+                Instant now = Instant.now();
+                Map<String, String> followed = follower.activeLeases("192.0.2.0/24", now);
+                assertThat(follower.rereads()).as("the rewrite was noticed").isGreaterThan(rereads);
+                assertThat(follower.malformed()).isZero();
+                assertThat(followed.size()).as(perf).isGreaterThan(50);
+                assertThat(followed).isEqualTo(IscLeasesProbe.parse(dhcpd.leases, "192.0.2.0/24", now));
+
+                // dhcpd's own database, as it writes it out at its next start
+                dhcpd.stop();
+                String before = Files.readString(dhcpd.leases, StandardCharsets.ISO_8859_1);
+                dhcpd.start();
+                assertThat(Files.readString(dhcpd.leases, StandardCharsets.ISO_8859_1)).isNotEqualTo(before);
+                Map<String, String> dhcpdsOwn = new TreeMap<>(IscLeasesProbe.parse(dhcpd.leases, "192.0.2.0/24", now));
+                assertThat(new TreeMap<>(followed)).isEqualTo(dhcpdsOwn);
+            }
+        } finally {
+            dhcpd.close();
+            srv.close();
+            cli.close();
+            NetNs.Shell.run(30, "rm", "-rf", dir.toString());
+        }
+    }
+}
