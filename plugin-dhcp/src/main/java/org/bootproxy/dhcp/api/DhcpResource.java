@@ -29,6 +29,7 @@ import org.bootproxy.dhcp.backend.AddOutcome;
 import org.bootproxy.dhcp.backend.BackendUnavailableException;
 import org.bootproxy.dhcp.backend.DhcpBackend;
 import org.bootproxy.dhcp.backend.DhcpBackendException;
+import org.bootproxy.dhcp.backend.LeasesUnavailableException;
 import org.bootproxy.dhcp.backend.NotDeleteableException;
 import org.bootproxy.dhcp.backend.RecordRejectedException;
 import org.bootproxy.dhcp.backend.ReservationConflictException;
@@ -417,6 +418,8 @@ public final class DhcpResource {
             return ApiErrors.conflict(e.getMessage());
         } else if (e instanceof NotDeleteableException || e instanceof RecordRejectedException) {
             return ApiErrors.badRequest(e.getMessage());
+        } else if (e instanceof LeasesUnavailableException) {
+            return ApiErrors.error(501, e.getMessage());
         } else {
             LOG.warn("DHCP backend unavailable: {}", e.getMessage());
             return ApiErrors.error(503, e.getMessage());

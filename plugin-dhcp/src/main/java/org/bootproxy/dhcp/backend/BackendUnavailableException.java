@@ -6,7 +6,7 @@ package org.bootproxy.dhcp.backend;
  * The operation did not take effect (or, for a write whose outcome is unknown, the message says
  * so). API: 503, so the orchestrator sees a server-side failure and not a client mistake.
  */
-public final class BackendUnavailableException extends DhcpBackendException {
+public sealed class BackendUnavailableException extends DhcpBackendException permits LeasesUnavailableException {
 
     public BackendUnavailableException(String message, Throwable cause) {
         super(message, cause);
