@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import org.bootproxy.dhcp.backend.kea.KeaBackend;
 import org.bootproxy.dhcp.backend.kea.KeaSettings;
+import org.bootproxy.dhcp.model.Subnet;
+import org.bootproxy.spi.net.Ipv4Address;
+import org.bootproxy.spi.net.Ipv4Network;
 import org.bootproxy.testing.NetNs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +34,9 @@ class KeaLiveTest {
             + "&network=192.0.2.0&nextServer=192.0.2.7&filename=grub2%2Fshimx64.efi&name=h1.example.com"
             + "&related_macs[]";
 
+    static final Subnet SUBNET = new Subnet(Ipv4Network.parse("192.0.2.0/24"), null, null, null, null, null, null,
+            Duration.ofHours(1), null);
+
     Path dir;
     NetNs srv;
     NetNs cli;
@@ -49,7 +56,7 @@ class KeaLiveTest {
     }
 
     private void openBackend() throws Exception {
-        backend = KeaBackend.open(new KeaSettings(kea.socket, null, null, null), InstantSource.system());
+        backend = KeaBackend.open(new KeaSettings(kea.socket, null, null, null), InstantSource.system(), n -> true);
         api = new InProcessApi(backend);
     }
 
@@ -112,15 +119,20 @@ class KeaLiveTest {
 
     @Test
     @Order(4)
-    void bondedHosts_thatNameEachOther_shareAnIp_onlyIfKeaAllowsDuplicates() {
-        // Kea 2.2 defaults to ip-reservations-unique: true and refuses the second one: a 400 with Kea's reason
-        String a = "hostname=b1&mac=52:54:00:00:77:01&ip=192.0.2.30&related_macs[]=52:54:00:00:77:02";
-        String b = "hostname=b1&mac=52:54:00:00:77:02&ip=192.0.2.30&related_macs[]=52:54:00:00:77:01";
+    void bondedHosts_thatNameEachOther_shareAnIp_andKeaGivesItToEither() throws Exception {
+        String a = "hostname=b1-01&mac=52:54:00:00:77:01&ip=192.0.2.30&related_macs[]=52:54:00:00:77:02";
+        String b = "hostname=b1-02&mac=52:54:00:00:77:02&ip=192.0.2.30&related_macs[]=52:54:00:00:77:01";
+        String stranger = "hostname=s1&mac=52:54:00:00:77:03&ip=192.0.2.30&related_macs[]=52:54:00:00:77:01";
         assertThat(api.post(NET, a).status()).isEqualTo(200);
-        InProcessApi.Answer second = api.post(NET, b);
-        assertThat(second.status()).as(second.toString()).isEqualTo(400);
-        assertThat(second.body()).contains("Kea refused");
+        assertThat(api.post(NET, b)).isEqualTo(new InProcessApi.Answer(200, ""));
+        assertThat(api.post(NET, stranger).status()).as("names only one side").isEqualTo(409);
+        assertThat(backend.reservationsByIp(SUBNET, Ipv4Address.parse("192.0.2.30"))).extracting(r -> r.mac()
+                .toString()).containsExactly("52:54:00:00:77:01", "52:54:00:00:77:02");
+        assertThat(dhclient("52:54:00:00:77:02").get("new_ip_address")).isEqualTo("192.0.2.30");
         assertThat(api.deleteMac(NET, "52:54:00:00:77:01").status()).isEqualTo(200);
+        assertThat(backend.reservationsByIp(SUBNET, Ipv4Address.parse("192.0.2.30"))).extracting(r -> r.mac()
+                .toString()).containsExactly("52:54:00:00:77:02");
+        assertThat(api.deleteMac(NET, "52:54:00:00:77:02").status()).isEqualTo(200);
     }
 
     @Test
@@ -167,6 +179,9 @@ class KeaLiveTest {
     void keaDown_is503WithAMessage_andNothingHangs() throws Exception {
         kea.stop();
         try {
+            KeaBackend opened = KeaBackend.open(new KeaSettings(kea.socket, null, null, null), InstantSource.system(),
+                    n -> true);
+            assertThat(new InProcessApi(opened).list().status()).as("opened while Kea is down").isEqualTo(503);
             InProcessApi.Answer get = api.getMac(NET, "52:54:00:ab:cd:ef");
             // the cached configuration may still answer a reservation read; a lease read must go to Kea
             InProcessApi.Answer lease = api.getMac(NET, "52:54:00:00:40:99");
@@ -186,7 +201,8 @@ class KeaLiveTest {
     void withoutLeaseCmds_leaseReadsAre501_andReservationsStillWork() throws Exception {
         try (KeaDaemon bare = KeaDaemon.start(srv, dir.resolve("kea-bare"), false)) {
             // a second kea-dhcp4 on the same interface is fine: this one only answers its control socket here
-            KeaBackend b = KeaBackend.open(new KeaSettings(bare.socket, null, null, null), InstantSource.system());
+            KeaBackend b = KeaBackend.open(new KeaSettings(bare.socket, null, null, null), InstantSource.system(),
+                    n -> true);
             assertThat(b.hasLeaseCommands()).isFalse();
             InProcessApi bareApi = new InProcessApi(b);
             assertThat(bareApi.post(NET, FOREMAN_POST).status()).isEqualTo(200);

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.bootproxy.dhcp.backend.AddOutcome;
 import org.bootproxy.dhcp.backend.BackendUnavailableException;
 import org.bootproxy.dhcp.backend.DhcpBackend;
@@ -27,6 +28,7 @@ import org.bootproxy.dhcp.model.Lease;
 import org.bootproxy.dhcp.model.Reservation;
 import org.bootproxy.dhcp.model.Subnet;
 import org.bootproxy.spi.net.Ipv4Address;
+import org.bootproxy.spi.net.Ipv4Network;
 import org.bootproxy.spi.net.MacAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * it), nothing is sent and the write fails with 503 ("changed underneath, retry"). If
  * {@code config-write} fails after a successful {@code config-set}, the previous configuration is
  * set back, so a failed write leaves nothing behind. Kea refusing the edited configuration (e.g.
- * two reservations of one IP while {@code ip-reservations-unique} is true) is a 400 with Kea's
- * message. Cost: each write sends and re-parses the whole configuration, so it grows with the
+ * a host name it does not take) is a 400 with Kea's message. Bonded hosts' reservations that
+ * share an IP (see {@link DhcpBackend}) need {@code ip-reservations-unique: false}, which Kea 2.2
+ * has only globally: the first such write sets it (and logs that it did). Cost: each write sends and re-parses the whole configuration, so it grows with the
  * number of reservations (BENCHMARKS.md).
  *
  * <p>{@code host_cmds} ({@code reservation-add}/{@code -del}, open source since Kea 2.7.7) is
@@ -75,8 +78,8 @@ public final class KeaBackend implements DhcpBackend {
     private final KeaChannel channel;
     private final InstantSource clock;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final boolean leaseCmds;
-    private final boolean hostCmds;
+    private final Predicate<Ipv4Network> manages;
+    private volatile Hooks hooks;
     private volatile Snapshot snapshot;
     /** Bumped by every write, so a read that overlapped one does not cache what it read. */
     private final AtomicLong writes = new AtomicLong();
@@ -84,20 +87,23 @@ public final class KeaBackend implements DhcpBackend {
     private record Snapshot(KeaConfig config, Instant readAt) {
     }
 
-    private KeaBackend(KeaChannel channel, InstantSource clock, Set<String> commands) {
+    private record Hooks(boolean leaseCmds, boolean hostCmds) {
+    }
+
+    private KeaBackend(KeaChannel channel, InstantSource clock, Predicate<Ipv4Network> manages) {
         this.channel = channel;
         this.clock = clock;
-        this.leaseCmds = commands.containsAll(List.of("lease4-get-all", "lease4-get-by-hw-address", "lease4-get"));
-        this.hostCmds = commands.contains("reservation-add");
+        this.manages = manages;
     }
 
     /**
-     * Connects to Kea as {@code settings} say, lists its commands and reads its configuration once.
+     * A backend for Kea as {@code settings} say. Kea being down is no error here: every call then
+     * fails with 503 until it answers; the hooks are detected on the first call that reaches it.
      *
-     * @throws BackendUnavailableException when Kea does not answer (the plugin then fails to start)
+     * @param manages which of Kea's subnets bootproxy shows and writes ({@code plugins.dhcp.subnets} as a filter)
      * @throws IllegalArgumentException for bad settings
      */
-    public static KeaBackend open(KeaSettings settings, InstantSource clock) throws BackendUnavailableException {
+    public static KeaBackend open(KeaSettings settings, InstantSource clock, Predicate<Ipv4Network> manages) {
         KeaChannel channel;
         if (settings.getUrl() != null && !settings.getUrl().isBlank()) {
             URI url;
@@ -113,10 +119,21 @@ public final class KeaBackend implements DhcpBackend {
             }
             channel = new KeaUnixChannel(settings.getControlSocket());
         }
-        return open(channel, clock);
+        KeaBackend b = new KeaBackend(channel, clock, manages);
+        try {
+            b.hooks();
+        } catch (BackendUnavailableException e) {
+            LOG.warn("Kea provider: {} (the API answers 503 until Kea answers)", e.getMessage());
+        }
+        return b;
     }
 
-    static KeaBackend open(KeaChannel channel, InstantSource clock) throws BackendUnavailableException {
+    /** The hooks Kea has, from {@code list-commands} on the first call that reaches Kea. */
+    private Hooks hooks() throws BackendUnavailableException {
+        Hooks h = hooks;
+        if (h != null) {
+            return h;
+        }
         KeaResponse r = channel.send("list-commands", null);
         if (r.result() != KeaResponse.SUCCESS || r.arguments() == null || !r.arguments().isArray()) {
             throw new BackendUnavailableException("Kea at " + channel.describe() + " refused list-commands: "
@@ -124,16 +141,18 @@ public final class KeaBackend implements DhcpBackend {
         }
         Set<String> commands = new HashSet<>();
         r.arguments().forEach(c -> commands.add(c.asText()));
-        KeaBackend b = new KeaBackend(channel, clock, commands);
-        KeaConfig config = b.fresh();
+        h = new Hooks(commands.containsAll(List.of("lease4-get-all", "lease4-get-by-hw-address", "lease4-get")),
+                commands.contains("reservation-add"));
+        KeaConfig config = fresh();
         LOG.info("Kea provider on {}: {} subnet(s), lease_cmds {}, host_cmds {}", channel.describe(),
-                config.subnets().size(), b.leaseCmds ? "loaded" : "absent", b.hostCmds
+                config.subnets().size(), h.leaseCmds() ? "loaded" : "absent", h.hostCmds()
                         ? "loaded (not used: reservations are written to the configuration)" : "absent");
-        if (!b.leaseCmds) {
+        if (!h.leaseCmds()) {
             LOG.warn("Kea at {} has no lease_cmds hook: leases are unavailable, lease reads answer 501 (load "
                     + "libdhcp_lease_cmds.so in Dhcp4 hooks-libraries)", channel.describe());
         }
-        return b;
+        hooks = h;
+        return h;
     }
 
     @Override
@@ -142,8 +161,8 @@ public final class KeaBackend implements DhcpBackend {
     }
 
     /** Whether the lease_cmds hook answers lease reads. */
-    public boolean hasLeaseCommands() {
-        return leaseCmds;
+    public boolean hasLeaseCommands() throws BackendUnavailableException {
+        return hooks().leaseCmds();
     }
 
     // ------------------------------------------------------------------ reads
@@ -168,7 +187,13 @@ public final class KeaBackend implements DhcpBackend {
     @Override
     public Optional<Reservation> reservationByIp(Subnet subnet, Ipv4Address ip) throws BackendUnavailableException {
         KeaConfig.KeaSubnet s = config().subnet(subnet.network());
-        return s == null ? Optional.empty() : s.byIp().getOrDefault(ip, List.of()).stream().findFirst();
+        return reservationsByIp(subnet, ip).stream().findFirst();
+    }
+
+    @Override
+    public List<Reservation> reservationsByIp(Subnet subnet, Ipv4Address ip) throws BackendUnavailableException {
+        KeaConfig.KeaSubnet s = config().subnet(subnet.network());
+        return s == null ? List.of() : s.byIp().getOrDefault(ip, List.of());
     }
 
     @Override
@@ -204,7 +229,7 @@ public final class KeaBackend implements DhcpBackend {
     }
 
     private KeaConfig.KeaSubnet requireLeases(Subnet subnet) throws BackendUnavailableException {
-        if (!leaseCmds) {
+        if (!hooks().leaseCmds()) {
             throw new LeasesUnavailableException("Leases are unavailable: Kea at " + channel.describe()
                     + " has no lease_cmds hook loaded");
         }
@@ -269,13 +294,20 @@ public final class KeaBackend implements DhcpBackend {
         KeaConfig.toKea(reservation); // refuses what Kea cannot hold before any I/O
         writeLock.lock();
         try {
+            hooks();
             KeaConfig read = fresh();
             KeaConfig.KeaSubnet s = subnetOf(read, reservation);
             Optional<AddOutcome> same = ReservationRules.check(reservation, s.reservations());
             if (same.isPresent()) {
                 return same.get();
             }
-            apply(read, read.withReservation(reservation), "add " + reservation.mac() + " " + reservation.ip());
+            boolean shared = s.byIp().containsKey(reservation.ip());
+            KeaConfig edited = read.withReservation(reservation, shared);
+            if (shared && read.ipReservationsUnique()) {
+                LOG.info("Kea at {}: setting ip-reservations-unique to false, so that bonded reservations of {} can"
+                        + " share it", channel.describe(), reservation.ip());
+            }
+            apply(read, edited, "add " + reservation.mac() + " " + reservation.ip());
             return AddOutcome.CREATED;
         } finally {
             writeLock.unlock();
@@ -287,6 +319,7 @@ public final class KeaBackend implements DhcpBackend {
             BackendUnavailableException {
         writeLock.lock();
         try {
+            hooks();
             KeaConfig read = fresh();
             subnetOf(read, reservation);
             KeaConfig edited = read.withoutReservation(reservation);
@@ -353,6 +386,7 @@ public final class KeaBackend implements DhcpBackend {
     // ------------------------------------------------------------------ config reads
 
     private KeaConfig config() throws BackendUnavailableException {
+        hooks();
         Snapshot s = snapshot;
         if (s != null && Duration.between(s.readAt(), clock.instant()).compareTo(CACHE_TTL) < 0) {
             return s.config();
@@ -371,7 +405,7 @@ public final class KeaBackend implements DhcpBackend {
         }
         KeaConfig c;
         try {
-            c = KeaConfig.parse(r.arguments(), channel.describe());
+            c = KeaConfig.parse(r.arguments(), channel.describe(), manages);
         } catch (IllegalArgumentException e) {
             throw new BackendUnavailableException(e.getMessage(), e);
         }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.bootproxy.dhcp.backend.RecordRejectedException;
 import org.bootproxy.dhcp.model.Reservation;
 import org.bootproxy.dhcp.model.Subnet;
@@ -56,7 +57,7 @@ final class KeaConfig {
     }
 
     /** Reads the {@code arguments} of a {@code config-get} answer. */
-    static KeaConfig parse(JsonNode configGetArguments, String where) {
+    static KeaConfig parse(JsonNode configGetArguments, String where, Predicate<Ipv4Network> manages) {
         JsonNode d = configGetArguments == null ? null : configGetArguments.get("Dhcp4");
         if (d == null || !d.isObject()) {
             throw new IllegalArgumentException("Kea at " + where + " returned a configuration without Dhcp4");
@@ -69,7 +70,9 @@ final class KeaConfig {
         for (JsonNode n : nodes) {
             try {
                 KeaSubnet s = subnet((ObjectNode) n, dhcp4);
-                subnets.put(s.subnet().network(), s);
+                if (manages.test(s.subnet().network())) {
+                    subnets.put(s.subnet().network(), s);
+                }
             } catch (IllegalArgumentException | ClassCastException e) {
                 LOG.warn("Kea subnet {} at {} is not usable by bootproxy, skipped: {}", n.path("subnet").asText(),
                         where, e.getMessage());
@@ -98,9 +101,20 @@ final class KeaConfig {
         return dhcp4.equals(other.dhcp4);
     }
 
-    /** A copy with {@code r} appended to its subnet's reservations. */
-    KeaConfig withReservation(Reservation r) throws RecordRejectedException {
+    /** Kea 2.2's default: one reservation per IP in a subnet. */
+    boolean ipReservationsUnique() {
+        return dhcp4.path("ip-reservations-unique").asBoolean(true);
+    }
+
+    /**
+     * A copy with {@code r} appended to its subnet's reservations; {@code sharedIp} (a bonded host's
+     * further MAC) also turns Kea's {@code ip-reservations-unique} off, without which Kea refuses it.
+     */
+    KeaConfig withReservation(Reservation r, boolean sharedIp) throws RecordRejectedException {
         ObjectNode copy = dhcp4.deepCopy();
+        if (sharedIp) {
+            copy.put("ip-reservations-unique", false);
+        }
         ObjectNode subnet = findNode(copy, r.subnet());
         JsonNode list = subnet.get("reservations");
         ArrayNode reservations = list instanceof ArrayNode a ? a : subnet.putArray("reservations");
