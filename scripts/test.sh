@@ -16,7 +16,7 @@ if [ "$(id -u)" != 0 ]; then exec sudo -E "$0" "$@"; fi
 PACKAGES=(
   openjdk-17-jdk-headless maven
   iproute2 nftables procps psmisc curl python3
-  tftp-hpa atftp isc-dhcp-client isc-dhcp-server dnsmasq-base kea-dhcp4-server kea-admin vsftpd efitools
+  tftp-hpa atftp isc-dhcp-client isc-dhcp-server dnsmasq-base kea-dhcp4-server kea-ctrl-agent kea-admin vsftpd efitools
   qemu-system-x86 ovmf ipxe ipxe-qemu grub-efi-amd64-bin grub-common
   busybox-static cpio shim-signed grub-efi-amd64-signed pxelinux syslinux-common
 )

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Status codes: 200 (POST/DELETE with an empty body), 400 for a bad value (named in the body),
  * 404 for an unknown subnet or a lookup that finds nothing, 409 for a reservation that collides
- * with another, 503 when the backend cannot be reached. A rejected request changes nothing.
+ * with another, 503 when the backend cannot be reached, 501 when it cannot read leases at all
+ * ({@link LeasesUnavailableException}: Kea without lease_cmds). A rejected request changes nothing.
  * Thread-safe.
  */
 @Path("/dhcp")

@@ -3,7 +3,6 @@ package org.bootproxy.dhcp.live;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.bootproxy.testing.NetNs;
 
 /**
@@ -18,12 +17,14 @@ final class KeaDaemon implements AutoCloseable {
     final Path config;
     final Path socket;
     private final NetNs ns;
-    private Process process;
-    private int starts;
+    private final DaemonProcess kea;
+    private final DaemonProcess agent;
 
     private KeaDaemon(NetNs ns, Path dir) {
         this.ns = ns;
         this.dir = dir;
+        this.kea = new DaemonProcess(ns, dir, "kea");
+        this.agent = new DaemonProcess(ns, dir, "kea-ctrl-agent");
         this.config = dir.resolve("kea-dhcp4.conf");
         this.socket = dir.resolve("kea4.sock");
     }
@@ -58,20 +59,15 @@ final class KeaDaemon implements AutoCloseable {
 
     /** Starts kea-dhcp4 on the current configuration file and waits until its socket answers. */
     void start() throws IOException, InterruptedException {
-        starts++;
         Files.deleteIfExists(socket);
-        ProcessBuilder pb = new ProcessBuilder("kea-dhcp4", "-c", config.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("kea-" + starts + ".log").toFile());
-        pb.environment().put("KEA_PIDFILE_DIR", dir.toString());
-        pb.environment().put("KEA_LOCKFILE_DIR", dir.toString());
-        process = ns.start(pb);
+        kea.start(withKeaDirs(new ProcessBuilder("kea-dhcp4", "-c", config.toString())));
         for (int i = 0; i < 150; i++) {
             if (Files.exists(socket) && NetNs.Shell.run(10, "python3", "-c", "import socket;s=socket.socket("
                     + "socket.AF_UNIX);s.connect('" + socket + "');s.sendall(b'{\"command\":\"version-get\"}');"
                     + "print(b''.join(iter(lambda: s.recv(65536), b'')))").output().contains("result")) {
                 return;
             }
-            if (!process.isAlive()) {
+            if (!kea.alive()) {
                 break;
             }
             Thread.sleep(200);
@@ -79,35 +75,55 @@ final class KeaDaemon implements AutoCloseable {
         throw new IllegalStateException("kea-dhcp4 did not start:\n" + log());
     }
 
+    /**
+     * Starts kea-ctrl-agent on 127.0.0.1:{@code port} in the namespace, in front of this server's
+     * control socket, with basic authentication {@code user}/{@code password}.
+     */
+    void startAgent(int port, String user, String password) throws IOException, InterruptedException {
+        Path conf = dir.resolve("kea-ctrl-agent.conf");
+        Files.writeString(conf, """
+                {"Control-agent": {
+                  "http-host": "127.0.0.1", "http-port": %d,
+                  "authentication": {"type": "basic", "realm": "kea",
+                                     "clients": [{"user": "%s", "password": "%s"}]},
+                  "control-sockets": {"dhcp4": {"socket-type": "unix", "socket-name": "%s"}},
+                  "loggers": [{"name": "kea-ctrl-agent", "output_options": [{"output": "stdout"}],
+                               "severity": "INFO"}]
+                }}
+                """.formatted(port, user, password, socket));
+        agent.start(withKeaDirs(new ProcessBuilder("kea-ctrl-agent", "-c", conf.toString())));
+        for (int i = 0; i < 100; i++) {
+            // any HTTP answer (a GET is a 400 to the agent) means it listens
+            if (!ns.run(10, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:" + port + "/")
+                    .output().equals("000")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("kea-ctrl-agent did not start:\n" + agent.log());
+    }
+
+    /** PID and lock files in the test's directory, not /run/kea. */
+    private ProcessBuilder withKeaDirs(ProcessBuilder pb) {
+        pb.environment().put("KEA_PIDFILE_DIR", dir.toString());
+        pb.environment().put("KEA_LOCKFILE_DIR", dir.toString());
+        return pb;
+    }
+
     /** Stops kea-dhcp4 (SIGTERM, then SIGKILL) and waits for it. */
     void stop() throws InterruptedException {
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-            process = null;
-        }
+        kea.stop();
     }
 
     String log() throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= starts; i++) {
-            Path l = dir.resolve("kea-" + i + ".log");
-            if (Files.exists(l)) {
-                b.append(Files.readString(l));
-            }
-        }
-        return b.toString();
+        return kea.log();
     }
 
     @Override
     public void close() {
         try {
-            stop();
+            agent.stop();
+            kea.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -37,6 +37,7 @@ class KeaLiveTest {
     static final Subnet SUBNET = new Subnet(Ipv4Network.parse("192.0.2.0/24"), null, null, null, null, null, null,
             Duration.ofHours(1), null);
 
+    ServerClientPair net;
     Path dir;
     NetNs srv;
     NetNs cli;
@@ -46,12 +47,12 @@ class KeaLiveTest {
 
     @BeforeAll
     void start() throws Exception {
-        NetNs.requireAvailable();
-        dir = Files.createTempDirectory("bp-kea-live");
-        NetNs[] pair = NetNs.pair("ks", "192.0.2.1/24", "kc", null);
-        srv = pair[0];
-        cli = pair[1];
+        net = new ServerClientPair("k");
+        dir = net.dir;
+        srv = net.srv;
+        cli = net.cli;
         kea = KeaDaemon.start(srv, dir.resolve("kea"), true);
+        net.serverLog(() -> kea.log());
         openBackend();
     }
 
@@ -65,20 +66,13 @@ class KeaLiveTest {
         if (kea != null) {
             kea.close();
         }
-        if (srv != null) {
-            srv.close();
-            cli.close();
-        }
-        if (dir != null) {
-            NetNs.Shell.run(30, "rm", "-rf", dir.toString());
+        if (net != null) {
+            net.close();
         }
     }
 
     private Dhclient.Result dhclient(String mac, String... conf) throws Exception {
-        Dhclient.Result r = Dhclient.run(cli, dir, mac, conf);
-        assertThat(r.bound()).as("dhclient output:\n%s\nKea log:\n%s", r.output(), kea.log())
-                .containsKey("new_ip_address");
-        return r;
+        return net.dhclient(mac, conf);
     }
 
     @Test

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * Subnets are the {@code dhcp-range}s of its configuration; {@code dhcp-host} lines of the
  * configuration are reservations with {@code deleteable: false}. A reservation bootproxy creates
  * is one file {@code bootproxy-<mac>-<network>} in {@code dhcp-hostsdir} holding
- * {@code <mac>,set:<tag>,<ip>,<hostname>}, and, when it has a boot file or next server, a file of
+ * {@code <mac>,set:<tag>,<ip>,<hostname>} (without the tag when it has no boot options), and, when
+ * it has a boot file or next server, a file of
  * the same name in {@code dhcp-optsdir} holding {@code tag:<tag>,option:bootfile-name,<file>} and
  * {@code tag:<tag>,option:server-ip-address,<ip>} (siaddr; a host name goes to
  * {@code option:tftp-server}). What dnsmasq has no field for (the record name, {@code related_macs},
@@ -63,6 +64,15 @@ import org.slf4j.LoggerFactory;
  * The JDK can send only SIGTERM and SIGKILL ({@link ProcessHandle#destroy}), so SIGHUP is sent by
  * running {@code kill -HUP <pid>} (bounded by {@link #SIGNAL_TIMEOUT_SECONDS}). A write when
  * that dnsmasq is not running is refused with 503 before any file is touched.
+ *
+ * <p><b>dnsmasq 2.86 to 2.90 crash on that SIGHUP</b> (SIGSEGV or SIGABRT, seen here with
+ * Debian 12's 2.90) once a host whose {@code dhcp-hostsdir} line carries a {@code set:} tag has
+ * been served since the files were loaded: re-reading frees the tag list, whose links still point
+ * into the last reply's tags. With such a dnsmasq, bootproxy sends SIGHUP only while no tagged
+ * line can be loaded in it (none in the directory since that dnsmasq started or was last
+ * signalled); otherwise the files are deleted, dnsmasq is left running, and a WARN says that the
+ * deleted reservation stays in that dnsmasq until it restarts. Reservations without a boot file or
+ * next server carry no tag. Other versions are signalled always.
  *
  * <h2>Injection</h2>
  * dnsmasq splits these lines at commas, strips {@code #} comments, takes quotes as quoting and reads
@@ -100,6 +110,17 @@ public final class DnsmasqBackend implements DhcpBackend {
     private final InstantSource clock;
     private final ReentrantLock writeLock = new ReentrantLock();
     private volatile Index index;
+    /** What is known about the running dnsmasq; guarded by the write lock. */
+    private Daemon daemon;
+
+    /**
+     * One dnsmasq process.
+     *
+     * @param crashesOnHangup its version has the SIGHUP bug (see the class comment)
+     * @param tagged whether a tagged hosts line may be loaded in it
+     */
+    private record Daemon(long pid, String version, boolean crashesOnHangup, boolean tagged) {
+    }
 
     /** The reservations bootproxy can see, and the hosts directory's mtime they were read at. */
     private record Index(FileTime hostsdirTime, Map<Ipv4Network, List<Reservation>> bySubnet) {
@@ -236,6 +257,9 @@ public final class DnsmasqBackend implements DhcpBackend {
                         + "; nothing was written", e);
             }
             LOG.debug("dnsmasq {} reads {} by itself", pid, hosts);
+            if (optsText != null) {
+                daemon = withTagged(daemon(pid), true);
+            }
             updateIndex(r, true);
             return AddOutcome.CREATED;
         } finally {
@@ -266,7 +290,16 @@ public final class DnsmasqBackend implements DhcpBackend {
             }
             updateIndex(existing.get(), false);
             // dnsmasq keeps the records of deleted files until SIGHUP
-            signalHangup(pid);
+            Daemon d = daemon(pid);
+            if (d.crashesOnHangup() && d.tagged()) {
+                LOG.warn("dnsmasq {} (PID {}) is not sent SIGHUP: it would crash (dnsmasq 2.86-2.90 bug with set: tags"
+                        + " in dhcp-hostsdir); reservation {} {} stays in the running dnsmasq until it restarts",
+                        d.version(), pid, r.mac(), r.ip());
+            } else {
+                signalHangup(pid);
+                // after the re-read only what is in the directory is loaded
+                daemon = withTagged(d, anyTaggedFile());
+            }
             return true;
         } finally {
             writeLock.unlock();
@@ -310,8 +343,12 @@ public final class DnsmasqBackend implements DhcpBackend {
         for (int i = 0; i < encoded.length(); i += META_CHUNK) {
             b.append(META).append(encoded, i, Math.min(encoded.length(), i + META_CHUNK)).append('\n');
         }
-        b.append(r.mac()).append(",set:").append(tag(r)).append(',').append(r.ip()).append(',').append(r.hostname())
-                .append('\n');
+        b.append(r.mac());
+        if (r.filename() != null || r.nextServer() != null) {
+            // the tag only where options need it: dnsmasq 2.86-2.90 crash on SIGHUP after serving a tagged host
+            b.append(",set:").append(tag(r));
+        }
+        b.append(',').append(r.ip()).append(',').append(r.hostname()).append('\n');
         return b.toString();
     }
 
@@ -373,6 +410,67 @@ public final class DnsmasqBackend implements DhcpBackend {
                     + "); nothing was written", null);
         }
         return pid;
+    }
+
+    /** What is known about dnsmasq {@code pid}, found out once per process. */
+    private Daemon daemon(long pid) {
+        Daemon d = daemon;
+        if (d != null && d.pid() == pid) {
+            return d;
+        }
+        String version = version(pid);
+        boolean affected = true;
+        java.util.regex.Matcher m = Pattern.compile("(\\d+)\\.(\\d+)").matcher(version);
+        if (m.find()) {
+            int major = Integer.parseInt(m.group(1));
+            int minor = Integer.parseInt(m.group(2));
+            affected = major == 2 && minor >= 86 && minor <= 90;
+        }
+        // a dnsmasq started after our last look may have loaded any tagged file of the directory
+        d = new Daemon(pid, version, affected, anyTaggedFile());
+        daemon = d;
+        LOG.info("dnsmasq PID {} is version {}{}", pid, version, affected ? " (deletes are sent SIGHUP only while no"
+                + " tagged dhcp-hostsdir line is loaded: it crashes on SIGHUP otherwise)" : "");
+        return d;
+    }
+
+    private static Daemon withTagged(Daemon d, boolean tagged) {
+        return new Daemon(d.pid(), d.version(), d.crashesOnHangup(), tagged);
+    }
+
+    /** Whether a hosts file of the directory carries a {@code set:} tag (bootproxy's have one exactly when they have boot options). */
+    private boolean anyTaggedFile() {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(hostsdir)) {
+            for (Path p : ds) {
+                if (!p.getFileName().toString().startsWith(".") && Files.isRegularFile(p)
+                        && Files.readString(p, StandardCharsets.UTF_8).contains(",set:")) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return true; // when in doubt, do not risk the crash
+        }
+    }
+
+    /** {@code <dnsmasq> --version} of the running binary; "unknown" when it cannot be run. */
+    private static String version(long pid) {
+        Path exe = Path.of("/proc", Long.toString(pid), "exe");
+        try {
+            Process p = new ProcessBuilder(exe.toString(), "--version").redirectErrorStream(true).start();
+            if (!p.waitFor(SIGNAL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "unknown";
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = Pattern.compile("version (\\S+)").matcher(out);
+            return m.find() ? m.group(1) : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
     }
 
     private void signalHangup(long pid) throws BackendUnavailableException {

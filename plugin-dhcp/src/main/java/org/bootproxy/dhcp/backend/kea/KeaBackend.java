@@ -119,6 +119,10 @@ public final class KeaBackend implements DhcpBackend {
             }
             channel = new KeaUnixChannel(settings.getControlSocket());
         }
+        return open(channel, clock, manages);
+    }
+
+    static KeaBackend open(KeaChannel channel, InstantSource clock, Predicate<Ipv4Network> manages) {
         KeaBackend b = new KeaBackend(channel, clock, manages);
         try {
             b.hooks();

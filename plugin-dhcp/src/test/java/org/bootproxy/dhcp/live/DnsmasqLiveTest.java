@@ -1,0 +1,205 @@
+package org.bootproxy.dhcp.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.stream.Stream;
+import org.bootproxy.dhcp.backend.dnsmasq.DnsmasqBackend;
+import org.bootproxy.dhcp.backend.dnsmasq.DnsmasqSettings;
+import org.bootproxy.testing.NetNs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The {@code dnsmasq} provider against a real dnsmasq 2.90 in a namespace pair with the real ISC
+ * dhclient: the hosts/options files the API writes are what dnsmasq hands out (read by inotify,
+ * no restart), they survive a restart, and DELETE (files gone + SIGHUP) frees the address in the
+ * running dnsmasq, except where dnsmasq 2.90 would crash on the SIGHUP (see DnsmasqBackend).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DnsmasqLiveTest {
+
+    static final String NET = "192.0.2.0";
+
+    ServerClientPair net;
+    Path dir;
+    NetNs srv;
+    NetNs cli;
+    DnsmasqDaemon dnsmasq;
+    DnsmasqBackend backend;
+    InProcessApi api;
+
+    @BeforeAll
+    void start() throws Exception {
+        net = new ServerClientPair("m");
+        dir = net.dir;
+        srv = net.srv;
+        cli = net.cli;
+        dnsmasq = DnsmasqDaemon.start(srv, dir.resolve("dnsmasq"));
+        net.serverLog(() -> dnsmasq.log());
+        backend = DnsmasqBackend.open(new DnsmasqSettings(dnsmasq.config, null, null, null, null),
+                InstantSource.system(), n -> true);
+        api = new InProcessApi(backend);
+    }
+
+    @AfterAll
+    void stop() {
+        if (dnsmasq != null) {
+            dnsmasq.close();
+        }
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private Dhclient.Result dhclient(String mac, String... conf) throws Exception {
+        return net.dhclient(mac, conf);
+    }
+
+    private long filesOf(Path d, String hex) throws Exception {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.filter(p -> p.getFileName().toString().contains(hex)).count();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void subnets_comeFromDhcpRange_withTheIncludedOptions_andStaticHostsAreNotDeleteable() {
+        assertThat(api.list().body()).contains("network=192.0.2.0", "netmask=255.255.255.0", "192.0.2.100",
+                "192.0.2.150", "routers=[192.0.2.1]", "domain_name=example.com").doesNotContain("192.0.2.200");
+        assertThat(api.getMac(NET, "52:54:00:00:99:01").body()).contains("\"ip\":\"192.0.2.99\"",
+                "\"name\":\"static1\"", "\"deleteable\":false");
+        InProcessApi.Answer delete = api.deleteMac(NET, "52:54:00:00:99:01");
+        assertThat(delete.status()).isEqualTo(400);
+        assertThat(delete.body()).contains("dhcp-host line");
+    }
+
+    @Test
+    @Order(2)
+    void deleteOfAnUntaggedHost_sighupsDnsmasq_andAnotherMacGetsTheAddressWithoutARestart() throws Exception {
+        assertThat(api.post(NET, "hostname=u1&mac=52:54:00:00:51:01&ip=192.0.2.121").status()).isEqualTo(200);
+        assertThat(Files.readString(dnsmasq.hostsdir.resolve("bootproxy-525400005101-192.0.2.0")))
+                .endsWith("\n52:54:00:00:51:01,192.0.2.121,u1\n");
+        assertThat(dhclient("52:54:00:00:51:01").get("new_ip_address")).isEqualTo("192.0.2.121");
+        DhcpRelease.send(cli, "52:54:00:00:51:01", "192.0.2.121", "192.0.2.1");
+
+        assertThat(api.deleteMac(NET, "52:54:00:00:51:01").status()).isEqualTo(200);
+        assertThat(filesOf(dnsmasq.hostsdir, "525400005101")).isZero();
+        // had dnsmasq kept the host record (no SIGHUP), it would refuse .121 to any other MAC
+        Dhclient.Result now = dhclient("52:54:00:00:51:02", "send dhcp-requested-address 192.0.2.121;");
+        assertThat(now.get("new_ip_address")).isEqualTo("192.0.2.121");
+        assertThat(dnsmasq.log()).startsWith("(running)");
+    }
+
+    @Test
+    @Order(3)
+    void foremansPost_createsAReservation_thatDnsmasqHandsToDhclient() throws Exception {
+        assertThat(api.post(NET, KeaLiveTest.FOREMAN_POST)).isEqualTo(new InProcessApi.Answer(200, ""));
+        assertThat(api.getMac(NET, "52:54:00:ab:cd:ef").body()).contains("\"ip\":\"192.0.2.10\"",
+                "\"type\":\"reservation\"", "\"filename\":\"grub2/shimx64.efi\"", "\"nextServer\":\"192.0.2.7\"",
+                "\"deleteable\":true", "\"name\":\"h1.example.com\"");
+        Dhclient.Result r = dhclient("52:54:00:ab:cd:ef",
+                "send vendor-class-identifier \"PXEClient:Arch:00007:UNDI:003000\";");
+        assertThat(r.get("new_ip_address")).isEqualTo("192.0.2.10");
+        assertThat(r.get("new_bootfile_name")).isEqualTo("grub2/shimx64.efi");
+        assertThat(r.get("new_next_server")).isEqualTo("192.0.2.7");
+    }
+
+    @Test
+    @Order(4)
+    void identicalRePost_is200_conflictingOnesAre409() {
+        String post = KeaLiveTest.FOREMAN_POST;
+        assertThat(api.post(NET, post).status()).isEqualTo(200);
+        assertThat(api.post(NET, post.replace("192.0.2.10", "192.0.2.11")))
+                .isEqualTo(new InProcessApi.Answer(409, "Record 192.0.2.0/192.0.2.11 already exists"));
+        assertThat(api.post(NET, post.replace("3Aef", "3Aee")).status()).isEqualTo(409);
+        assertThat(api.post(NET, "hostname=x1&mac=52:54:00:00:99:02&ip=192.0.2.99").status())
+                .as("the static host's IP").isEqualTo(409);
+    }
+
+    @Test
+    @Order(5)
+    void hostileValues_neverBecomeAnotherOption_andLeaveNoFile() throws Exception {
+        for (String filename : new String[] {"a%2Cset%3Aevil", "a%22b", "a%23b", "a%0Adhcp-host%3Dx", "a%20b"}) {
+            InProcessApi.Answer r = api.post(NET, "hostname=e1&mac=52:54:00:00:66:01&ip=192.0.2.66&filename="
+                    + filename);
+            assertThat(r.status()).as(filename + ": " + r).isEqualTo(400);
+        }
+        assertThat(api.post(NET, "hostname=e1,set:x&mac=52:54:00:00:66:01&ip=192.0.2.66").status()).isEqualTo(400);
+        assertThat(filesOf(dnsmasq.hostsdir, "525400006601") + filesOf(dnsmasq.optsdir, "525400006601")).isZero();
+        // a passed-through option with a newline, commas and a long value stays inside the comment lines
+        String longValue = "x,192.0.2.67,evil%0A52:54:00:00:66:09,192.0.2.68".repeat(4);
+        assertThat(api.post(NET, "hostname=e2&mac=52:54:00:00:66:02&ip=192.0.2.67&note=" + longValue).status())
+                .isEqualTo(400); // the API refuses control characters itself
+        assertThat(api.post(NET, "hostname=e2&mac=52:54:00:00:66:02&ip=192.0.2.67&note="
+                + "x,192.0.2.68,set:evil".repeat(12)).status()).isEqualTo(200);
+        assertThat(api.getIp(NET, "192.0.2.68").status()).isEqualTo(404);
+        assertThat(api.getMac(NET, "52:54:00:00:66:02").body()).contains("192.0.2.68,set:evil");
+        assertThat(api.deleteMac(NET, "52:54:00:00:66:02").status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(6)
+    void aLeaseDnsmasqHandsOut_showsInTheApi() throws Exception {
+        Dhclient.Result r = dhclient("52:54:00:00:40:01");
+        String ip = r.get("new_ip_address");
+        assertThat(ip).startsWith("192.0.2.1");
+        assertThat(api.getMac(NET, "52:54:00:00:40:01").body()).contains("\"ip\":\"" + ip + "\"",
+                "\"type\":\"lease\"", "\"state\":\"active\"");
+        assertThat(api.getSubnet(NET).body()).contains("\"mac\":\"52:54:00:00:40:01\"", "192.0.2.10");
+    }
+
+    @Test
+    @Order(7)
+    void theReservation_survivesADnsmasqRestart() throws Exception {
+        dnsmasq.stop();
+        dnsmasq.start();
+        Dhclient.Result r = dhclient("52:54:00:ab:cd:ef");
+        assertThat(r.get("new_ip_address")).isEqualTo("192.0.2.10");
+        assertThat(r.get("new_bootfile_name")).isEqualTo("grub2/shimx64.efi");
+    }
+
+    @Test
+    @Order(8)
+    void deleteOfATaggedHost_neverCrashesDnsmasq290_andFreesTheAddressAtItsRestart() throws Exception {
+        assertThat(api.post(NET, "hostname=r1&mac=52:54:00:00:50:01&ip=192.0.2.120&filename=pxelinux.0").status())
+                .isEqualTo(200);
+        assertThat(dhclient("52:54:00:00:50:01").get("new_bootfile_name")).isEqualTo("pxelinux.0");
+        DhcpRelease.send(cli, "52:54:00:00:50:01", "192.0.2.120", "192.0.2.1");
+
+        assertThat(api.deleteMac(NET, "52:54:00:00:50:01").status()).isEqualTo(200);
+        assertThat(filesOf(dnsmasq.hostsdir, "525400005001") + filesOf(dnsmasq.optsdir, "525400005001")).isZero();
+        assertThat(api.getMac(NET, "52:54:00:00:50:01").status()).isEqualTo(404);
+        // 2.90 would crash on the SIGHUP (h1 and r1 were served with their tags): bootproxy does not send it
+        Dhclient.Result other = dhclient("52:54:00:00:50:04");
+        assertThat(dnsmasq.log()).as("dnsmasq still serves").startsWith("(running)");
+        dnsmasq.stop();
+        dnsmasq.start();
+        Dhclient.Result now = dhclient("52:54:00:00:50:03", "send dhcp-requested-address 192.0.2.120;");
+        assertThat(now.get("new_ip_address")).as(other.toString()).isEqualTo("192.0.2.120");
+    }
+
+    @Test
+    @Order(9)
+    void dnsmasqDown_writesAre503_andLeaveNothing() throws Exception {
+        dnsmasq.stop();
+        try {
+            InProcessApi.Answer post = api.post(NET, "hostname=d1&mac=52:54:00:00:60:01&ip=192.0.2.60&filename=a.efi");
+            assertThat(post.status()).isEqualTo(503);
+            assertThat(post.body()).contains("dnsmasq is not running");
+            assertThat(filesOf(dnsmasq.hostsdir, "525400006001") + filesOf(dnsmasq.optsdir, "525400006001")).isZero();
+            assertThat(api.deleteMac(NET, "52:54:00:ab:cd:ef").status()).isEqualTo(503);
+            assertThat(filesOf(dnsmasq.hostsdir, "525400abcdef")).isEqualTo(1);
+        } finally {
+            dnsmasq.start();
+        }
+    }
+}
