@@ -18,6 +18,6 @@ bootproxy_start "$W"/bootproxy.yml
 vm_start http $MAC tap0
 S="$W"/serial-tap0.log; L="$W"/bootproxy.log; A="$W"/access.log
 http_ipxe_milestones "$MAC" "$S" http
-FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|E2E-MARKER-FAILED'
+FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|E2E-MARKER-FAILED|Kernel panic'
 milestones "$S" || E2E_FAIL_REASON="milestones missing"
 e2e_finish

@@ -42,7 +42,7 @@ vm_start https $MAC tap0 $FWCFG
 http_ipxe_milestones "$MAC" "$W"/serial-tap0.log https
 # the suite the firmware negotiated, from the request log (Jetty's cipher_suite request attribute)
 MS+=("firmware-TLS-suite:${E2E_EXPECT_SUITE:-any AES-GCM}|$W/access.log|^192\\.0\\.2\\.(1[0-9][0-9]|200) $HTTPS_PORT \"GET /httpboot/ipxe\\.efi HTTP/1\\.1\" 200 .*UefiHttpBoot.* tls=${E2E_EXPECT_SUITE:-TLS_[A-Z0-9_]+_GCM_SHA[0-9]+}$")
-FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|E2E-MARKER-FAILED'
+FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|E2E-MARKER-FAILED|Kernel panic'
 milestones "$W"/serial-tap0.log || E2E_FAIL_REASON="milestones missing"
 grep -aoE '"UefiHttpBoot/1.0".* tls=.*' "$W"/access.log | head -1 | sed "s/^/[$E2E_NAME] firmware request: /"
 [ -n "${PROBE_FAILED:-}" ] && E2E_FAIL_REASON="${E2E_FAIL_REASON:+$E2E_FAIL_REASON; }$PROBE_FAILED"

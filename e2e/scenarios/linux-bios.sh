@@ -40,6 +40,6 @@ MS=("dhcp-ack-BIOS-pxelinux.0|$L|dhcp: DHCPACK $ipre to $MAC \\(iPXE/0\\) file p
     "tftp-sent-ldlinux.c32|$L|TFTP: sent /?ldlinux\\.c32 to /?$ipre:[0-9]+ "
     "tftp-sent-pxelinux.cfg/01-mac|$L|TFTP: sent /?pxelinux\\.cfg/01-$DASH to /?$ipre:[0-9]+ ")
 linux_milestones "$S" "$ipre" tftp
-FAILRE='No bootable device|PXE-E[0-9]|Could not find kernel image|No more network devices'
+FAILRE='No bootable device|PXE-E[0-9]|Could not find kernel image|No more network devices|Failed to load ldlinux|Kernel panic'
 milestones "$S" || E2E_FAIL_REASON="milestones missing"
 e2e_finish

@@ -109,7 +109,7 @@ else
       "tftp-sent-grub.cfg-01-mac|$L|TFTP: sent /?grub2/grub\\.cfg-01-$DASH to /?$ipre:")
 fi
 linux_milestones "$S" "$ipre" $VIA
-FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|error: |grub> '
+FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|error: |grub> |Kernel panic'
 milestones "$S" || E2E_FAIL_REASON="milestones missing"
 if [ $VIA = http ]; then
   links=$(find "$R" -type l | head -3)

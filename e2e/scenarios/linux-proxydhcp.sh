@@ -30,7 +30,7 @@ E2E_RULES='        - client: PXEClient
 bootproxy_config "$W"/bootproxy.yml
 bootproxy_start "$W"/bootproxy.yml
 L="$W"/bootproxy.log; D="$W"/dnsmasq.log
-FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|E2E-MARKER-FAILED'
+FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|E2E-MARKER-FAILED|Kernel panic'
 
 # proxy_ipxe_milestones MAC IP-REGEX SERIAL: iPXE's own exchange and the Linux boot
 proxy_ipxe_milestones() {

@@ -83,7 +83,7 @@ MS=("dhcp-ack-PXEClient-shim|$L|dhcp: DHCPACK $ipre to $MAC_P \\(.*PXEClient.*\\
     "tftp-sent-grub2/grub.cfg-mac|$L|TFTP: sent /?grub2/grub\\.cfg-$MAC_P to /?$ipre:"
     "serial-grub-default-config|$S|E2E-GRUB-DEFAULT")
 linux_milestones "$S" "$ipre" tftp
-FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|Access Denied|grub> |error: '
+FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|Access Denied|grub> |error: |Verification failed|Kernel panic'
 milestones "$S" || { E2E_FAIL_REASON="signed chain over PXE: milestones missing"; e2e_finish; }
 vm_stop
 
