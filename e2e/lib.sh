@@ -398,13 +398,19 @@ LINUX_INITRD_PATH=boot/debian-mirror-e2e-initrd.gz
 # linux_kernel: sets LINUX_VMLINUZ to Debian's signed x86-64 kernel. The package linux-image-amd64
 # depends on is fetched with apt-get download (not installed) and its vmlinuz extracted into
 # $E2E_CACHE/<package>_<version>/. A missing apt, package or extraction fails the test.
-linux_kernel() {
-  local pkg ver dir tmp deb
+linux_kernel_candidate() {   # prints "<package> <version>" of the kernel linux-image-amd64 depends on
+  local pkg ver
   pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9].*-amd64$/ {print $2; exit}')
-  ver=$([ -n "$pkg" ] && apt-cache policy "$pkg" 2>/dev/null | awk '$1 == "Candidate:" {print $2}')
-  if [ -z "$pkg" ] || [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
-    E2E_FAIL_REASON="no candidate for linux-image-amd64's kernel package (apt-get update?)"; e2e_finish
-  fi
+  [ -n "$pkg" ] || return 1
+  ver=$(apt-cache policy "$pkg" 2>/dev/null | awk '$1 == "Candidate:" {print $2}')
+  [ -n "$ver" ] && [ "$ver" != "(none)" ] && echo "$pkg $ver"
+}
+linux_kernel() {
+  local pkg ver dir tmp deb c
+  # apt's lists may have been cleaned (container images): refresh them once
+  c=$(linux_kernel_candidate) || { apt-get update -qq >/dev/null 2>&1; c=$(linux_kernel_candidate); } \
+    || { E2E_FAIL_REASON="apt knows no kernel package for linux-image-amd64 (even after apt-get update)"; e2e_finish; }
+  read -r pkg ver <<<"$c"
   dir=$E2E_CACHE/${pkg}_$ver
   if [ ! -s "$dir/vmlinuz" ]; then
     mkdir -p "$E2E_CACHE" && tmp=$(mktemp -d "$E2E_CACHE/.dl.XXXXXX") || { E2E_FAIL_REASON="cannot write $E2E_CACHE"; e2e_finish; }
@@ -414,7 +420,7 @@ linux_kernel() {
     deb=$(ls "$tmp"/*.deb)
     # only ./boot/vmlinuz-* of the package (dpkg-deb's data tar), renamed into place when complete
     mkdir -p "$tmp"/x && dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp"/x --wildcards './boot/vmlinuz-*' \
-      && mkdir -p "$dir" && mv "$tmp"/x/boot/vmlinuz-* "$dir"/vmlinuz.tmp && mv "$dir"/vmlinuz.tmp "$dir"/vmlinuz
+      && mkdir -p "$dir" && mv "$tmp"/x/boot/vmlinuz-* "$dir"/vmlinuz   # a rename within $E2E_CACHE
     rm -rf "$tmp"
     [ -s "$dir/vmlinuz" ] || { E2E_FAIL_REASON="no vmlinuz in $deb"; e2e_finish; }
   fi
