@@ -331,6 +331,9 @@ final class Journal implements AutoCloseable {
         Path probe = dir.resolve(PROBE_FILE);
         try {
             repairIfDirty();
+            // the journal itself must still be writable (permissions, immutable flag, read-only remount) ...
+            FileChannel.open(journalPath(generation), StandardOpenOption.WRITE).close();
+            // ... and the file system must take new blocks and an fsync
             try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer b = ByteBuffer.allocate(4096);
@@ -358,7 +361,10 @@ final class Journal implements AutoCloseable {
 
     /** Cuts off what a failed batch may have left behind the last durable byte. */
     private void repairIfDirty() throws IOException {
-        if (dirty) {
+        if (dirty && channel.size() == size) {
+            channel.position(size); // the failed write left no byte behind
+            dirty = false;
+        } else if (dirty) {
             channel.truncate(size);
             channel.position(size);
             channel.force(false);
@@ -413,7 +419,16 @@ final class Journal implements AutoCloseable {
      * first, under the owner's lock, so no reader sees a record that was not made durable after
      * its writer got the error), then completes their futures exceptionally.
      */
-    private void fail(IOException e, List<Pending> batch) {
+    private void fail(IOException cause, List<Pending> batch) {
+        // cut the failed bytes off now, before anyone hears of the failure: a complete frame of a
+        // failed batch must not come back at the next start
+        IOException e = cause;
+        try {
+            repairIfDirty();
+        } catch (IOException | RuntimeException r) {
+            e = new IOException(cause.getMessage() + " (and the failed write could not be cut off the journal yet: "
+                    + r.getMessage() + "; it may reappear after a restart)", cause);
+        }
         List<Pending> rest;
         boolean first;
         ownerLock.lock();
