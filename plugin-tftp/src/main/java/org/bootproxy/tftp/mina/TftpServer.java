@@ -87,10 +87,11 @@ import org.slf4j.LoggerFactory;
  *       transfer runs is a retransmission of it (a client whose first DATA was late): counted and
  *       dropped, never a second transfer and never the end of the live one; the live transfer's
  *       own timeout resends what the client misses. One exception keeps a quick client quick: a
- *       repeat that arrives just as the client itself ends its transfer (its final ACK or an
- *       ERROR, still in the transfer's socket) is looked at again {@value #RECHECK_MILLIS} ms
- *       later and served as a new request if the transfer has ended by then. A repeat within
-       {@link #LINGER_NANOS} of the transfer's completion is a late copy too, and dropped.</li>
+ *       client that ends its transfer with an ERROR and at once asks again (a {@code tsize} probe,
+ *       then the download) may have its RRQ handled before its ERROR; the latest repeat is kept,
+ *       and served as a new request when the client's ERROR ends the transfer within
+ *       {@link #PARKED_NANOS} of it. A repeat within {@link #LINGER_NANOS} of the transfer's
+ *       completion is a late copy too, and dropped.</li>
  *   <li>An RRQ from the same address and port for another file ends that port's previous
  *       request: the client has moved on.</li>
  * </ul>
@@ -102,8 +103,11 @@ public final class TftpServer {
     private static final Logger LOG = LoggerFactory.getLogger(TftpServer.class);
     /** netascii needs a pass over the file for tsize; above this, tsize is not offered. */
     private static final long NETASCII_TSIZE_LIMIT = 16L << 20;
-    /** How long a repeated RRQ waits for a transfer its client is ending (see the class comment). */
-    static final long RECHECK_MILLIS = 50;
+    /**
+     * A repeated RRQ received at most this long before its client ended the transfer with an
+     * ERROR is served as a new request (see the class comment).
+     */
+    static final long PARKED_NANOS = 1_000_000_000L;
     private static final long STACK_SIZE = 256 * 1024;
     /**
      * How long after a transfer completed a repeated RRQ of its peer for its file is still taken
@@ -128,6 +132,8 @@ public final class TftpServer {
     /** Transfers completed in the last {@link #LINGER_NANOS}, by peer. */
     private final ConcurrentHashMap<SocketAddress, Completed> completed = new ConcurrentHashMap<>();
     private NioDatagramAcceptor listener;
+    /** MINA's sessions of both acceptors (keys hold the local port). */
+    private final TidSessionRecycler sessions = new TidSessionRecycler();
     private final List<ExecutorService> ioExecutors = new ArrayList<>();
     private NioDatagramAcceptor transferPorts;
     private PortPool ports;
@@ -135,6 +141,10 @@ public final class TftpServer {
     private TransferClock clock;
     private volatile InetSocketAddress boundListen;
     private volatile boolean running;
+
+    /** A repeated RRQ received while its transfer ran, kept in case the client was ending it. */
+    private record Parked(IoSession session, TftpPacket.ReadRequest rrq, long atNanos) {
+    }
 
     /** A transfer that completed: its client's late RRQ copies are not new requests. */
     private record Completed(String file, long atNanos) {
@@ -167,6 +177,7 @@ public final class TftpServer {
         final AtomicBoolean released = new AtomicBoolean();
         private Active active; // guarded by this
         private boolean cancelled; // guarded by this
+        private Parked parked; // guarded by this
 
         Request(SocketAddress peer, String file, IoSession listenerSession) {
             this.peer = peer;
@@ -186,6 +197,19 @@ public final class TftpServer {
 
         synchronized boolean started() {
             return active != null;
+        }
+
+        /** Keeps the latest repeated RRQ; returns the session of the one it replaces, or null. */
+        synchronized IoSession park(Parked p) {
+            IoSession before = parked == null ? null : parked.session();
+            parked = p;
+            return before == p.session() ? null : before;
+        }
+
+        synchronized Parked takeParked() {
+            Parked p = parked;
+            parked = null;
+            return p;
         }
 
         /** Ends the transfer, or keeps a request still being started from starting. */
@@ -269,7 +293,7 @@ public final class TftpServer {
         ExecutorService io = Executors.newSingleThreadExecutor(r -> daemon(r, "tftp-io"));
         ioExecutors.add(io);
         NioDatagramAcceptor acceptor = new NioDatagramAcceptor(io);
-        acceptor.setSessionRecycler(new TidSessionRecycler());
+        acceptor.setSessionRecycler(sessions);
         DatagramSessionConfig cfg = acceptor.getSessionConfig();
         // MINA allocates this much per datagram; requests beyond it are truncated (and then
         // malformed), as tftpd-hpa reads at most 516 bytes
@@ -384,7 +408,7 @@ public final class TftpServer {
             if (opcode != 5) {
                 replyAndClose(session, ErrorCode.ILLEGAL_OPERATION, "malformed request: " + e.getMessage());
             } else {
-                session.closeNow();
+                release(session);
             }
             return;
         }
@@ -397,7 +421,7 @@ public final class TftpServer {
                         session.getRemoteAddress());
                 replyAndClose(session, ErrorCode.ACCESS_VIOLATION, "read-only server: write requests are refused");
             }
-            case ERROR -> session.closeNow(); // never answer an ERROR
+            case ERROR -> release(session); // never answer an ERROR
             case DATA, ACK, OACK -> {
                 metrics.unknownTid.inc();
                 replyAndClose(session, ErrorCode.UNKNOWN_TID, "Unknown transfer ID");
@@ -408,9 +432,9 @@ public final class TftpServer {
     private void onReadRequest(IoSession received, TftpPacket.ReadRequest rrq) {
         SocketAddress peer = received.getRemoteAddress();
         IoSession session = received;
-        if (session.isClosing()) {
-            // the session of this peer's previous request, closed but not yet forgotten by MINA:
-            // answers need a live one
+        if (!sessions.isCurrent(session)) {
+            // the session of this peer's previous request, let go of (see release) just after
+            // MINA handed it this datagram: answers need a live one
             try {
                 session = listener.newSession(peer, boundListen);
             } catch (RuntimeException e) {
@@ -428,11 +452,11 @@ public final class TftpServer {
             metrics.duplicateRequests.inc();
             LOG.debug("TFTP: request for {} from {} just after its transfer completed: a late retransmission, dropped",
                     PathRefusedException.printable(rrq.filename()), peer);
-            session.closeNow();
+            release(session);
             return;
         }
         if (!running) {
-            session.closeNow();
+            release(session);
             return;
         }
         if (active.incrementAndGet() > maxTransfers) {
@@ -474,28 +498,15 @@ public final class TftpServer {
 
     /**
      * The same peer asks for the same file again while its request lives: a retransmitted RRQ,
-     * dropped (see the class comment for the one re-check).
+     * dropped; the latest one is kept aside (see the class comment and {@link #finished}).
      */
     private void onRepeatedRequest(IoSession session, TftpPacket.ReadRequest rrq, Request existing) {
         metrics.duplicateRequests.inc();
         LOG.debug("TFTP: repeated request for {} from {}: a retransmission, dropped",
                 PathRefusedException.printable(rrq.filename()), existing.peer);
-        if (!existing.started()) {
-            if (session != existing.listenerSession) {
-                session.closeNow(); // (the request's own session is kept for its refusal)
-            }
-            return;
-        }
-        try {
-            timer.schedule(() -> {
-                if (running && byPeer.get(session.getRemoteAddress()) == null) {
-                    onReadRequest(session, rrq);
-                } else if (session != existing.listenerSession) {
-                    session.closeNow();
-                }
-            }, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            session.closeNow(); // stopping
+        IoSession before = existing.started() ? existing.park(new Parked(session, rrq, System.nanoTime())) : session;
+        if (before != null && before != existing.listenerSession) {
+            release(before); // (the request's own session is kept for its refusal)
         }
     }
 
@@ -595,7 +606,7 @@ public final class TftpServer {
             // unless a newer request of the same peer came on it and still needs it
             Request now = byPeer.get(peer);
             if (now == null || now == request || now.listenerSession != listenerSession) {
-                listenerSession.closeOnFlush();
+                release(listenerSession);
             }
             if (started == null) {
                 byPeer.remove(peer, request);
@@ -624,7 +635,7 @@ public final class TftpServer {
             if (!isError) {
                 replyAndClose(session, ErrorCode.UNKNOWN_TID, "Unknown transfer ID");
             } else {
-                session.closeNow();
+                release(session);
             }
             return;
         }
@@ -693,10 +704,35 @@ public final class TftpServer {
         byPeer.remove(a.peer(), a.request());
         ports.release(a.port());
         releaseSlots(a.request());
+        Parked p = a.request().takeParked();
+        if (p != null) {
+            if (o.result() == TransferOutcome.Result.CLIENT_ABORTED && System.nanoTime() - p.atNanos() < PARKED_NANOS
+                    && running) {
+                // the client ended this transfer and asked again (a tsize probe, then the download):
+                // a new request, served now rather than after the client's retransmission timeout
+                try {
+                    timer.execute(() -> onReadRequest(p.session(), p.rrq()));
+                } catch (RejectedExecutionException e) {
+                    release(p.session());
+                }
+            } else if (p.session() != a.request().listenerSession) {
+                release(p.session());
+            }
+        }
     }
 
     private void replyAndClose(IoSession session, ErrorCode code, String message) {
         reply(session, code, message);
+        release(session);
+    }
+
+    /**
+     * Done with a MINA session: it is forgotten at once, so the peer's next datagram gets a new
+     * session, and closed once what was written on it is sent. (Closing alone would leave it in
+     * place until then, and an answer written on it meanwhile would be dropped.)
+     */
+    private void release(IoSession session) {
+        sessions.remove(session);
         session.closeOnFlush();
     }
 

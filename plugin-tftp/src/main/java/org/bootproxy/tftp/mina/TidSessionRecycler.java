@@ -8,8 +8,8 @@ import org.apache.mina.core.session.IoSessionRecycler;
 /**
  * Finds the MINA session of a (peer address, local port) pair: a TFTP transfer ID pair. Unlike
  * MINA's default {@code ExpiringSessionRecycler} it builds no string per datagram and needs no
- * expiry thread, because the server closes every session it creates (after answering a request,
- * an unknown TID, or at the end of a transfer).
+ * expiry thread, because the server lets go of every session it creates (after answering a
+ * request or an unknown TID), removing it here at once.
  */
 final class TidSessionRecycler implements IoSessionRecycler {
 
@@ -31,6 +31,11 @@ final class TidSessionRecycler implements IoSessionRecycler {
     @Override
     public void remove(IoSession session) {
         sessions.remove(key(session), session);
+    }
+
+    /** Whether {@code s} is the session its peer's next datagram will be handed to. */
+    boolean isCurrent(IoSession s) {
+        return sessions.get(key(s)) == s;
     }
 
     int size() {
