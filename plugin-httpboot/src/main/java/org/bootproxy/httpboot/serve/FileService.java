@@ -229,13 +229,16 @@ public final class FileService {
     /**
      * The decoded path below the root. A request Jetty routed here only after normalizing it
      * (e.g. {@code /x/../EFI/a}) does not start with the mount in its raw form and is refused.
+     * A trailing {@code /} is kept: {@link ServedRoot} then wants a directory there, so
+     * {@code /httpboot/hello.txt/} is not the file {@code hello.txt}.
      */
     static String relativePath(String mount, int base, String rawPath) throws PathRefusedException {
         List<String> raw = RawPaths.rawSegments(rawPath);
         if (raw.size() <= base || !RawPaths.decodeSegment(raw.get(base), rawPath).equals(mount)) {
             throw new PathRefusedException(PathRefusedException.Reason.INVALID, rawPath, "not below /" + mount);
         }
-        return RawPaths.decode(raw.subList(base + 1, raw.size()), rawPath);
+        String relative = RawPaths.decode(raw.subList(base + 1, raw.size()), rawPath);
+        return rawPath.endsWith("/") && !relative.isEmpty() ? relative + "/" : relative;
     }
 
     /** Closes a file, logging (never throwing) a failure. */

@@ -177,10 +177,41 @@ class TftpServerLiveTest {
     // ------------------------------------------------------------------ refusals
 
     @ParameterizedTest
-    @ValueSource(strings = {"nothere", "grub2/nothere", "big.bin/x"})
+    @ValueSource(strings = {"nothere", "grub2/nothere", "big.bin/x", "big.bin/", "grub2/grub.cfg/"})
     void missingFile_isError1(String file) {
         Shell.Result r = tftpHpa("octet", file, out.resolve("never"));
         assertThat(r.output()).contains("Error code 1: File not found");
+    }
+
+    /**
+     * Issue 15 item 4: a name no file system can have (a segment over 255 bytes: ENAMETOOLONG)
+     * does not exist: ERROR 1, as for any missing file, not ERROR 0 and a WARN.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {256, 300, 1000})
+    void nameNoFileCanHave_isError1(int length) throws Exception {
+        long warnsBefore = warnings();
+        try (RawClient c = new RawClient(lo)) {
+            c.send(port, new ReadRequest("a".repeat(length), TransferMode.OCTET, Options.NONE));
+            assertThat(c.receive().packet()).isEqualTo(new ErrorPacket(ErrorCode.FILE_NOT_FOUND, "File not found"));
+            c.send(port, new ReadRequest("grub2/" + "b".repeat(length) + "/x", TransferMode.OCTET, Options.NONE));
+            assertThat(c.receive().packet()).isEqualTo(new ErrorPacket(ErrorCode.FILE_NOT_FOUND, "File not found"));
+        }
+        assertThat(warnings()).isEqualTo(warnsBefore);
+    }
+
+    /** WARN and ERROR lines the server has logged so far. */
+    static long warnings() {
+        return LOGGED.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                .count();
+    }
+
+    static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> LOGGED =
+            new ch.qos.logback.core.read.ListAppender<>();
+
+    static {
+        LOGGED.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TftpServer.class)).addAppender(LOGGED);
     }
 
     @ParameterizedTest

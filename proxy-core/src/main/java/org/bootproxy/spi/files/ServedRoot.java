@@ -3,6 +3,7 @@ package org.bootproxy.spi.files;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -46,6 +47,11 @@ import java.util.Set;
  *       symlink swapped in after the check is not followed; after opening, the entry must still
  *       be the same inode (same-file check), and the size reported is the open descriptor's.</li>
  *   <li>A segment the platform's file name encoding cannot represent is {@code INVALID}.</li>
+ *   <li>Reading ({@link #open}, {@link #check}): a name no file can have is {@code NOT_FOUND},
+ *       as for any other missing file (a segment over {@value #NAME_MAX} bytes, a path over
+ *       {@value #MAX_LENGTH} characters: the kernel's {@code ENAMETOOLONG}), never an I/O error.
+ *       A path ending in {@code /} names a directory, as in POSIX: when its last component is a
+ *       file it is {@code NOT_FOUND} ({@code hello.txt/} is not {@code hello.txt}).</li>
  * </ol>
  * Residual race: a regular file replaced by a FIFO between the check and {@code open} would
  * block that one request (the JDK cannot open with {@code O_NONBLOCK}); doing so needs write
@@ -77,6 +83,8 @@ public final class ServedRoot {
     public static final int MAX_LENGTH = 4096;
     /** Deepest accepted request path, in segments. */
     public static final int MAX_SEGMENTS = 64;
+    /** Longest file name, in bytes (Linux's {@code NAME_MAX}). */
+    public static final int NAME_MAX = 255;
 
     private final Path root;
     private final RootWriter writer;
@@ -156,7 +164,8 @@ public final class ServedRoot {
      * @throws IOException on an I/O error other than a refusal
      */
     public ServedFile open(String requestPath) throws PathRefusedException, IOException {
-        List<String> segments = segments(requestPath);
+        List<String> segments = readSegments(requestPath);
+        boolean directoryOnly = requestPath.endsWith("/");
         String relative = String.join("/", segments);
         DirectoryStream<Path> top;
         try {
@@ -182,7 +191,7 @@ public final class ServedRoot {
                     throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath, "not found");
                 }
                 boolean last = i == segments.size() - 1;
-                check(attrs, last, requestPath);
+                check(attrs, last, directoryOnly, requestPath);
                 if (!last) {
                     SecureDirectoryStream<Path> next;
                     try {
@@ -267,9 +276,38 @@ public final class ServedRoot {
         }
     }
 
-    private static void check(BasicFileAttributes attrs, boolean last, String requestPath) throws PathRefusedException {
+    /**
+     * {@link #segments} for reading: a name no file can have is NOT_FOUND (see the class comment),
+     * checked before any system call, which would fail with {@code ENAMETOOLONG}.
+     */
+    private static List<String> readSegments(String requestPath) throws PathRefusedException {
+        if (requestPath != null && requestPath.length() > MAX_LENGTH) {
+            throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath,
+                    "path too long for any file");
+        }
+        List<String> segments = segments(requestPath);
+        for (String s : segments) {
+            // UTF-8 is at least as long as any encoding the name could take on disk here
+            if (s.length() > NAME_MAX / 3 && s.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+                throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath,
+                        "name too long for any file");
+            }
+        }
+        return segments;
+    }
+
+    /**
+     * @param directoryOnly the request path ends in {@code /}: the last component must be a
+     *     directory (and is then refused as one)
+     */
+    private static void check(BasicFileAttributes attrs, boolean last, boolean directoryOnly, String requestPath)
+            throws PathRefusedException {
         if (attrs.isSymbolicLink()) {
             throw new PathRefusedException(PathRefusedException.Reason.SYMLINK, requestPath, "symbolic link in path");
+        }
+        if (last && directoryOnly && !attrs.isDirectory()) {
+            throw new PathRefusedException(PathRefusedException.Reason.NOT_FOUND, requestPath,
+                    "not a directory (path ends in '/')");
         }
         if (!last) {
             if (!attrs.isDirectory()) {
@@ -299,10 +337,11 @@ public final class ServedRoot {
     private Walked walkAttributes(String requestPath, List<String> segments) throws PathRefusedException, IOException {
         Path p = root;
         BasicFileAttributes attrs = null;
+        boolean directoryOnly = requestPath.endsWith("/");
         for (int i = 0; i < segments.size(); i++) {
             p = p.resolve(fileName(segments.get(i), requestPath));
             attrs = attributesNoFollow(p, requestPath);
-            check(attrs, i == segments.size() - 1, requestPath);
+            check(attrs, i == segments.size() - 1, directoryOnly, requestPath);
         }
         return new Walked(p, attrs);
     }
@@ -323,7 +362,7 @@ public final class ServedRoot {
      * @throws PathRefusedException when the policy refuses the path
      */
     public Entry check(String requestPath) throws PathRefusedException, IOException {
-        List<String> segments = segments(requestPath);
+        List<String> segments = readSegments(requestPath);
         BasicFileAttributes attrs = walkAttributes(requestPath, segments).attrs();
         return new Entry(String.join("/", segments), attrs.size(), attrs.lastModifiedTime(), attrs.fileKey());
     }

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shared path policy as a table: each request path (as a server hands it over, already
@@ -83,7 +86,6 @@ class ServedRootTest {
         "//a.txt|A|a.txt",
         "dir/b.txt|B|dir/b.txt",
         "dir//b.txt|B|dir/b.txt",
-        "/dir/deeper/c.txt/|C|dir/deeper/c.txt",
         "..hidden|H|..hidden"})
     void open_servesRegularFilesBelowTheRoot(String request, String content, String relative) throws Exception {
         try (ServedFile f = served.open(request)) {
@@ -167,6 +169,42 @@ class ServedRootTest {
         for (String s : new String[] {"a.txt\u0000", "a\u0001.txt", "a.txt\n", "a\u007f"}) {
             assertThatThrownBy(() -> served.open(s)).isInstanceOf(PathRefusedException.class)
                     .extracting(e -> ((PathRefusedException) e).reason()).isEqualTo(Reason.INVALID);
+        }
+    }
+
+    /** A trailing '/' names a directory (POSIX: open("c.txt/") is ENOTDIR): after a file, nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"a.txt/", "/dir/deeper/c.txt/", "dir/b.txt//"})
+    void openAndCheck_fileNameWithTrailingSlash_isNotFound(String request) {
+        assertThatThrownBy(() -> served.open(request)).isInstanceOf(PathRefusedException.class)
+                .extracting(e -> ((PathRefusedException) e).reason()).isEqualTo(Reason.NOT_FOUND);
+        assertThatThrownBy(() -> served.check(request)).isInstanceOf(PathRefusedException.class)
+                .extracting(e -> ((PathRefusedException) e).reason()).isEqualTo(Reason.NOT_FOUND);
+        assertThatThrownBy(() -> served.open("dir/")).isInstanceOf(PathRefusedException.class)
+                .extracting(e -> ((PathRefusedException) e).reason()).isEqualTo(Reason.DIRECTORY);
+    }
+
+    static Stream<String> namesNoFileCanHave() {
+        return Stream.of("a".repeat(256), "a".repeat(1000), "dir/" + "a".repeat(300), "a".repeat(300) + "/x",
+                "dir/" + "\u00e9".repeat(129), // 129 characters, 258 bytes in UTF-8
+                "a/".repeat(40) + "b".repeat(ServedRoot.MAX_LENGTH));
+    }
+
+    /** ENAMETOOLONG: a name no file can have does not exist, for reading (not an I/O error). */
+    @ParameterizedTest
+    @MethodSource("namesNoFileCanHave")
+    void openAndCheck_nameNoFileCanHave_isNotFound(String request) {
+        assertThatThrownBy(() -> served.open(request)).isInstanceOf(PathRefusedException.class)
+                .extracting(e -> ((PathRefusedException) e).reason()).isEqualTo(Reason.NOT_FOUND);
+        assertThatThrownBy(() -> served.check(request)).isInstanceOf(PathRefusedException.class)
+                .extracting(e -> ((PathRefusedException) e).reason()).isEqualTo(Reason.NOT_FOUND);
+    }
+
+    @Test
+    void open_nameOfExactly255Bytes_isAnOrdinaryName() throws Exception {
+        Files.writeString(root.resolve("n".repeat(255)), "N");
+        try (ServedFile f = served.open("n".repeat(255))) {
+            assertThat(read(f)).isEqualTo("N");
         }
     }
 
