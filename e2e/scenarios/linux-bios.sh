@@ -8,6 +8,7 @@
 # That ROM says user class iPXE, which bootproxy's default rules answer with the iPXE script (and
 # a reservation's binary is never handed to iPXE): the one rule here makes a BIOS iPXE ROM a plain
 # PXE ROM, as an operator with such NICs would configure it.
+E2E_TIMEOUT=${E2E_TIMEOUT:-240}   # a kernel under TCG on a loaded machine: allow for it
 . "$(dirname "$0")/../lib.sh"
 e2e_init linux-bios
 PXELINUX=/usr/lib/PXELINUX/pxelinux.0; LDLINUX=/usr/lib/syslinux/modules/bios/ldlinux.c32

@@ -3,4 +3,4 @@
 # http://<proxy>:<http_port>/httpboot/grub2/grubx64.efi from the reservation, GRUB reads
 # grub2/grub.cfg-01-<mac> (POST /tftp/PXEGrub2/<mac>) and the kernel and initrd over HTTP from
 # httpboot; no symlink anywhere under the TFTP root.
-E2E_SCENARIO_NAME=linux-grub-http E2E_GRUB_VIA=http exec "$(dirname "$0")/linux-grub.sh"
+E2E_TIMEOUT=${E2E_TIMEOUT:-240} E2E_SCENARIO_NAME=linux-grub-http E2E_GRUB_VIA=http exec "$(dirname "$0")/linux-grub.sh"

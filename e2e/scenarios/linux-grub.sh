@@ -9,6 +9,7 @@
 # E2E_GRUB_VIA=http (linux-grub-http.sh) is Foreman's "Grub2 UEFI HTTP" loader instead: UEFI HTTP
 # Boot of http://…/httpboot/grub2/grubx64.efi, config, kernel and initrd over HTTP from httpboot,
 # and no symlink anywhere under the root.
+E2E_TIMEOUT=${E2E_TIMEOUT:-240}   # a kernel under TCG on a loaded machine: allow for it
 . "$(dirname "$0")/../lib.sh"
 VIA=${E2E_GRUB_VIA:-tftp}
 e2e_init ${E2E_SCENARIO_NAME:-linux-grub}

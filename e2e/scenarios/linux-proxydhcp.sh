@@ -7,6 +7,7 @@
 #    proxy offer (option 60 HTTPClient, http://…/httpboot/ipxe.efi);
 # then in both, iPXE DHCPs again (dnsmasq's address, bootproxy's proxy offer with the script URL),
 # the script loads the kernel and the initrd from httpboot and the initrd prints the marker.
+E2E_TIMEOUT=${E2E_TIMEOUT:-240}   # a kernel under TCG on a loaded machine: allow for it
 . "$(dirname "$0")/../lib.sh"
 e2e_init linux-proxydhcp
 command -v dnsmasq >/dev/null || { E2E_FAIL_REASON="missing dnsmasq (dnsmasq-base)"; e2e_finish; }

@@ -16,6 +16,7 @@
 #     its signed image cannot be given another config, so this leg ends at "Welcome to GRUB!".
 #  3. The same firmware HTTPS-boots an unsigned NBP (Debian's ipxe.efi, a MAC rule): it downloads
 #     it and refuses it ("Access Denied"); iPXE never runs.
+E2E_TIMEOUT=${E2E_TIMEOUT:-240}   # a kernel under TCG on a loaded machine: allow for it
 . "$(dirname "$0")/../lib.sh"
 e2e_init secureboot
 SHIM=/usr/lib/shim/shimx64.efi.signed; GRUBNET=/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed
