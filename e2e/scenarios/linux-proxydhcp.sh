@@ -33,33 +33,31 @@ bootproxy_start "$W"/bootproxy.yml
 L="$W"/bootproxy.log; D="$W"/dnsmasq.log
 FAILRE='starting Boot[0-9A-F]{4} "EFI Internal Shell"|No bootable option or device|E2E-MARKER-FAILED|Kernel panic'
 
-# proxy_ipxe_milestones MAC IP-REGEX SERIAL: iPXE's own exchange and the Linux boot
-proxy_ipxe_milestones() {
-  local mac=$1 ip=$2 s=$3
-  MS+=("serial-ipxe.efi-running|$s|iPXE initialising devices"
-       "proxydhcp-iPXE-script-url|$L|dhcp: proxyDHCP (OFFER|ACK) to $mac \\(.*iPXE.*\\) file http://192\\.0\\.2\\.1:$HTTP_PORT/httpboot/pxelinux\\.cfg/default\\.ipxe"
-       "httpboot-GET-default.ipxe|$L|access: $ip GET /httpboot/pxelinux\\.cfg/default\\.ipxe 200")
+# leg MODE MAC IP TAP "OFFER-MILESTONE" "FETCH-MILESTONE": one VM from power-on to userspace: the
+# address from dnsmasq, the proxy's offer and the first fetch (given), iPXE's own exchange with
+# the proxy, the script, the kernel and the initrd; returns non-zero when a milestone is missing
+leg() {
+  local mode=$1 mac=$2 ip=${3//./\\.} tap=$4 s="$W"/serial-$4.log
+  e2e_log "UEFI $mode beside dnsmasq"
+  vm_start $mode $mac $tap
+  MS=("dnsmasq-address|$D|DHCPACK\\(br0\\) $ip $mac"
+      "${5//@IP@/"$ip"}"
+      "serial-firmware-got-address|$s|Station IP address is $ip"
+      "${6//@IP@/"$ip"}"
+      "serial-ipxe.efi-running|$s|iPXE initialising devices"
+      "proxydhcp-iPXE-script-url|$L|dhcp: proxyDHCP (OFFER|ACK) to $mac \\(.*iPXE.*\\) file http://192\\.0\\.2\\.1:$HTTP_PORT/httpboot/pxelinux\\.cfg/default\\.ipxe"
+      "httpboot-GET-default.ipxe|$L|access: $ip GET /httpboot/pxelinux\\.cfg/default\\.ipxe 200")
   linux_milestones "$s" "$ip" http
+  milestones "$s"; local rc=$?
+  vm_stop
+  return $rc
 }
-
-e2e_log "UEFI PXE beside dnsmasq"
-vm_start pxe $MAC_P tap0
-S="$W"/serial-tap0.log; ip=${IP_P//./\\.}
-MS=("dnsmasq-address-PXE|$D|DHCPACK\\(br0\\) $ip $MAC_P"
-    "proxydhcp-PXEClient-ipxe.efi|$L|dhcp: proxyDHCP (OFFER|ACK) to $MAC_P \\(.*PXEClient.*\\) file ipxe\\.efi next-server 192\\.0\\.2\\.1"
-    "serial-firmware-got-address|$S|Station IP address is $ip"
-    "tftp-sent-ipxe.efi|$L|TFTP: sent ipxe\\.efi to /?$ip:[0-9]+ ")
-proxy_ipxe_milestones $MAC_P "$ip" "$S"
-milestones "$S" || { E2E_FAIL_REASON="UEFI PXE: milestones missing"; e2e_finish; }
-vm_stop
-
-e2e_log "UEFI HTTP beside dnsmasq"
-vm_start http $MAC_H tap1
-S="$W"/serial-tap1.log; ip=${IP_H//./\\.}
-MS=("dnsmasq-address-HTTP|$D|DHCPACK\\(br0\\) $ip $MAC_H"
-    "proxydhcp-HTTPClient-url|$L|dhcp: proxyDHCP OFFER to $MAC_H \\(.*HTTPClient.*\\) file http://192\\.0\\.2\\.1:$HTTP_PORT/httpboot/ipxe\\.efi"
-    "serial-firmware-got-address|$S|Station IP address is $ip"
-    "httpboot-GET-ipxe.efi|$W/access.log|^$ip $HTTP_PORT \"GET /httpboot/ipxe\\.efi HTTP/1\\.1\" 200 [0-9]+ \"UefiHttpBoot/1\\.0\"")
-proxy_ipxe_milestones $MAC_H "$ip" "$S"
-milestones "$S" || E2E_FAIL_REASON="UEFI HTTP: milestones missing"
+leg pxe $MAC_P $IP_P tap0 \
+  "proxydhcp-PXEClient-ipxe.efi|$L|dhcp: proxyDHCP (OFFER|ACK) to $MAC_P \\(.*PXEClient.*\\) file ipxe\\.efi next-server 192\\.0\\.2\\.1" \
+  "tftp-sent-ipxe.efi|$L|TFTP: sent ipxe\\.efi to /?@IP@:[0-9]+ " \
+  || { E2E_FAIL_REASON="UEFI PXE: milestones missing"; e2e_finish; }
+leg http $MAC_H $IP_H tap1 \
+  "proxydhcp-HTTPClient-url|$L|dhcp: proxyDHCP OFFER to $MAC_H \\(.*HTTPClient.*\\) file http://192\\.0\\.2\\.1:$HTTP_PORT/httpboot/ipxe\\.efi" \
+  "httpboot-GET-ipxe.efi|$W/access.log|^@IP@ $HTTP_PORT \"GET /httpboot/ipxe\\.efi HTTP/1\\.1\" 200 [0-9]+ \"UefiHttpBoot/1\\.0\"" \
+  || E2E_FAIL_REASON="UEFI HTTP: milestones missing"
 e2e_finish
