@@ -54,6 +54,16 @@ public final class DhcpConfig extends PluginConfig {
     @JsonProperty("subnets")
     private List<SubnetConfig> subnets = new ArrayList<>();
 
+    /**
+     * The DHCPv6 subnets of the embedded server (stateful IA_NA, boot URLs in option 59). Empty: no
+     * DHCPv6 server. It binds the same {@code interfaces}, only with the {@code embedded} provider
+     * in {@code server} mode.
+     */
+    @Valid
+    @NotNull
+    @JsonProperty("subnets6")
+    private List<Subnet6Config> subnets6 = new ArrayList<>();
+
     /** Where the embedded backend keeps its reservations and leases. */
     @NotNull
     @JsonProperty("state_dir")
@@ -129,6 +139,10 @@ public final class DhcpConfig extends PluginConfig {
 
     public List<SubnetConfig> getSubnets() {
         return subnets;
+    }
+
+    public List<Subnet6Config> getSubnets6() {
+        return subnets6;
     }
 
     public Path getStateDir() {

@@ -16,15 +16,18 @@ import org.bootproxy.dhcp.api.UnusedIpFinder;
 import org.bootproxy.dhcp.backend.BackendUnavailableException;
 import org.bootproxy.dhcp.backend.DhcpBackend;
 import org.bootproxy.dhcp.backend.DhcpBackends;
+import org.bootproxy.dhcp.backend.Lease6Store;
 import org.bootproxy.dhcp.backend.LeaseStore;
 import org.bootproxy.dhcp.backend.embedded.DhcpStoreCommand;
 import org.bootproxy.dhcp.backend.embedded.EmbeddedBackend;
 import org.bootproxy.dhcp.boot.BootRules;
 import org.bootproxy.dhcp.export.DhcpConfigCommand;
 import org.bootproxy.dhcp.model.Subnet;
+import org.bootproxy.dhcp.model.Subnet6;
 import org.bootproxy.dhcp.provider.ProviderContext;
 import org.bootproxy.dhcp.provider.ProxyReservations;
 import org.bootproxy.dhcp.server.DhcpServer;
+import org.bootproxy.dhcp.server6.Dhcp6Server;
 import org.bootproxy.spi.PluginCommand;
 import org.bootproxy.spi.PluginContext;
 import org.bootproxy.spi.PluginSpi;
@@ -99,6 +102,10 @@ public final class DhcpPlugin implements ProxyPlugin<DhcpConfig> {
                 started.add(server::stop);
                 server.start();
             }
+            List<Subnet6> subnets6 = Subnet6.fromConfig(config.getSubnets6());
+            if (!subnets6.isEmpty()) {
+                startDhcp6(config, backend, subnets6, subnets, bootRules, context, started);
+            }
             DhcpResource resource = new DhcpResource(backend,
                     new UnusedIpFinder(probe, clock, new SecureRandom()), clock);
             MetricRegistry metrics = context.metrics();
@@ -117,6 +124,31 @@ public final class DhcpPlugin implements ProxyPlugin<DhcpConfig> {
             backend.close();
             throw e;
         }
+    }
+
+    /**
+     * The embedded DHCPv6 server, on the embedded store's bindings; a reservation's boot file (by
+     * the client's MAC, in any DHCPv4 subnet) applies to v6 too.
+     */
+    private static void startDhcp6(DhcpConfig config, DhcpBackend backend, List<Subnet6> subnets6, List<Subnet> subnets,
+                                   BootRules bootRules, PluginContext context, List<AutoCloseable> started)
+            throws java.io.IOException {
+        if (!(backend instanceof Lease6Store store6) || !"server".equals(config.getMode())) {
+            throw new IllegalArgumentException("plugins.dhcp.subnets6: the DHCPv6 server runs only with provider"
+                    + " 'embedded' in mode 'server' (provider is '" + backend.provider() + "', mode '"
+                    + config.getMode() + "')");
+        }
+        if (config.getInterfaces().isEmpty()) {
+            LOG.info("dhcp6: no plugins.dhcp.interfaces configured: the DHCPv6 server binds nothing");
+            return;
+        }
+        LeaseStore leases = (LeaseStore) backend;
+        Dhcp6Server server6 = new Dhcp6Server(config.getInterfaces(), subnets6, store6, bootRules,
+                mac -> subnets.stream().map(s -> leases.reservationByMac(s.network(), mac))
+                        .flatMap(java.util.Optional::stream).findFirst(),
+                context.metrics());
+        started.add(server6::stop);
+        server6.start();
     }
 
     private static AddressProbe probe(DhcpConfig config) {

@@ -524,8 +524,9 @@ public final class Dhcp6Engine {
         }
         BigInteger size = s.poolSize();
         int probes = size.min(BigInteger.valueOf(Subnet6.MAX_PROBES)).intValueExact();
-        // start where the client's identity hashes to, so clients spread over a large pool
-        BigInteger start = BigInteger.valueOf(Integer.toUnsignedLong(owner.hashCode())).mod(size);
+        // a random start: clients spread over a large pool, and an address is not guessable from a DUID
+        BigInteger start = BigInteger.valueOf(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE)
+                .mod(size);
         for (int i = 0; i < probes; i++) {
             Inet6Address a = s.poolAddress(start.add(BigInteger.valueOf(i)).mod(size));
             if (free(a, owner, now) && !s.dnsServers().contains(a)) {
