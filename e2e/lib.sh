@@ -151,6 +151,7 @@ content_ipxe() {
 #   E2E_RULES            YAML list items for plugins.dhcp.boot.rules (indented 8)
 #   E2E_DHCP_RANGE       "first, last" of the dynamic pool
 #   E2E_DHCP_MODE        server (default) or proxy (proxyDHCP beside another DHCP server)
+#   E2E_SUBNETS6         YAML lines for plugins.dhcp.subnets6 (the DHCPv6 server; indented 4)
 bootproxy_config() {
   local f=$1
   {
@@ -184,6 +185,7 @@ plugins:
         routers: [$SERVER_IP]
         domain_name_servers: [$SERVER_IP]
         lease_time: 1h
+${E2E_SUBNETS6:-}
     boot:
       rules:
 ${E2E_RULES:-        []}

@@ -39,7 +39,11 @@ class Dhcp6LiveTest {
         Path script = work.resolve("script.sh");
         Files.writeString(script, "#!/bin/sh\nenv > '" + work + "/env.'\"$reason\"\nexit 0\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // down and up: the old link-local address goes, the new MAC's comes (tentative for a moment)
+        ns.ip("link", "set", "veth0", "down");
         ns.ip("link", "set", "veth0", "address", mac);
+        ns.ip("link", "set", "veth0", "up");
+        awaitLinkLocal(ns);
         // a DUID-LL from the interface's MAC, so the lease names the MAC
         NetNs.Shell.Result r = ns.run(60, "dhclient", "-6", "-1", "-v", "-D", "LL", "-cf",
                 work.resolve("dhclient.conf").toString(), "-lf", work.resolve("leases").toString(), "-pf",
@@ -62,10 +66,19 @@ class Dhcp6LiveTest {
         return env;
     }
 
-    /** Waits until no address of the namespace is still tentative (duplicate address detection). */
-    static void awaitDad(NetNs ns) throws InterruptedException {
-        for (int i = 0; i < 100 && !ns.run(10, "ip", "-6", "addr", "show", "tentative").output().isBlank(); i++) {
-            Thread.sleep(100);
+    /** Waits until veth0 has a link-local address that is no longer tentative (duplicate address detection). */
+    static void awaitLinkLocal(NetNs ns) {
+        for (int i = 0; i < 100; i++) {
+            String a = ns.run(10, "ip", "-6", "addr", "show", "dev", "veth0", "scope", "link").output();
+            if (a.contains("inet6 fe80") && !a.contains("tentative")) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -79,8 +92,8 @@ class Dhcp6LiveTest {
         Process app = null;
         try {
             srv.ip("-6", "addr", "add", "2001:db8:e2e::1/64", "dev", "veth0", "nodad");
-            awaitDad(srv);
-            awaitDad(cli);
+            awaitLinkLocal(srv);
+            awaitLinkLocal(cli);
             Path yaml = dir.resolve("bootproxy.yml");
             Files.writeString(yaml, """
                     http_port: %d
@@ -103,6 +116,8 @@ class Dhcp6LiveTest {
                         appenders: []
                     logging:
                       level: INFO
+                      loggers:
+                        org.bootproxy.dhcp.server6: DEBUG
                     """.formatted(PORT, dir.resolve("state")));
             Path log = dir.resolve("app.log");
             app = FullAppLiveTest.startApp(srv, yaml, log);
@@ -119,7 +134,7 @@ class Dhcp6LiveTest {
 
             Map<String, String> pxe = dhclient6(cli, dir, "52:54:00:e2:e0:62", "send dhcp6.bp-arch 7;",
                     "send dhcp6.bp-vendor 343 32 \"PXEClient:Arch:00007:UNDI:003016\";");
-            assertThat(pxe.get("new_ip6_address")).startsWith("2001:db8:e2e::1").isNotEqualTo(ip);
+            assertThat(pxe.get("new_ip6_address")).as(pxe.get("_output") + Files.readString(log)).startsWith("2001:db8:e2e::1").isNotEqualTo(ip);
             assertThat(pxe.get("new_dhcp6_bp_bootfile_url")).isEqualTo("tftp://[2001:db8:e2e::1]/grub2/grubx64.efi");
 
             // kill -9 after the REPLY: the binding was durable before it was sent, so the same client

@@ -1,6 +1,7 @@
 package org.bootproxy.dhcp.backend.embedded;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -17,12 +18,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.bootproxy.dhcp.backend.AddOutcome;
 import org.bootproxy.dhcp.backend.BackendUnavailableException;
 import org.bootproxy.dhcp.backend.DhcpBackend;
+import org.bootproxy.dhcp.backend.Lease6Store;
 import org.bootproxy.dhcp.backend.LeaseStore;
 import org.bootproxy.dhcp.backend.NotDeleteableException;
 import org.bootproxy.dhcp.backend.ReservationConflictException;
 import org.bootproxy.dhcp.model.Lease;
+import org.bootproxy.dhcp.model.Lease6;
 import org.bootproxy.dhcp.model.Reservation;
 import org.bootproxy.dhcp.model.Subnet;
+import org.bootproxy.dhcp.protocol6.Duid;
 import org.bootproxy.spi.net.Ipv4Address;
 import org.bootproxy.spi.net.Ipv4Network;
 import org.bootproxy.spi.net.MacAddress;
@@ -61,7 +65,7 @@ import org.bootproxy.spi.net.MacAddress;
  *
  * <p>Thread-safe.
  */
-public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
+public final class EmbeddedBackend implements DhcpBackend, LeaseStore, Lease6Store {
 
     /** Journal size that triggers a snapshot and rotation, unless configured otherwise. */
     public static final long DEFAULT_COMPACT_BYTES = 16L << 20;
@@ -70,6 +74,12 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
     private final InstantSource clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Ipv4Network, SubnetState> state = new ConcurrentHashMap<>();
+    /** DHCPv6 bindings by address, and the address of each identity association (DUID + IAID). */
+    private final Map<Inet6Address, Lease6> lease6ByIp = new ConcurrentHashMap<>();
+    private final Map<IaKey, Inet6Address> lease6ByIa = new ConcurrentHashMap<>();
+
+    private record IaKey(Duid duid, long iaid) {
+    }
     private final Journal journal;
 
     /** The records of one subnet; maps are concurrent so readers need no lock. */
@@ -412,6 +422,51 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
         awaitIo(durable);
     }
 
+    // ------------------------------------------------------------------ Lease6Store
+
+    @Override
+    public Optional<Lease6> lease6(Duid duid, long iaid) {
+        Inet6Address ip = lease6ByIa.get(new IaKey(duid, iaid));
+        return ip == null ? Optional.empty() : Optional.ofNullable(lease6ByIp.get(ip));
+    }
+
+    @Override
+    public Optional<Lease6> lease6ByIp(Inet6Address ip) {
+        return Optional.ofNullable(lease6ByIp.get(ip));
+    }
+
+    @Override
+    public Collection<Lease6> leases6() {
+        return List.copyOf(lease6ByIp.values());
+    }
+
+    @Override
+    public void saveLease6(Lease6 lease) throws IOException {
+        CompletableFuture<Void> durable;
+        lock.lock();
+        try {
+            durable = writeIo(new StoreRecord.PutLease6(lease));
+        } finally {
+            lock.unlock();
+        }
+        awaitIo(durable);
+    }
+
+    @Override
+    public void removeLease6(Inet6Address ip) throws IOException {
+        CompletableFuture<Void> durable;
+        lock.lock();
+        try {
+            if (!lease6ByIp.containsKey(ip)) {
+                return;
+            }
+            durable = writeIo(new StoreRecord.DeleteLease6(ip));
+        } finally {
+            lock.unlock();
+        }
+        awaitIo(durable);
+    }
+
     // ------------------------------------------------------------------ applying records
 
     /** Applies then appends with the change's undo; call with the lock held. */
@@ -565,6 +620,25 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
             }
             // a renewal (same IP, same MAC) is the common case and must stay O(log n): no scan
             put(st.leaseIpByMac, l.mac(), l.ip());
+        } else if (record instanceof StoreRecord.PutLease6 p) {
+            Lease6 l = p.lease();
+            IaKey ia = new IaKey(l.duid(), l.iaid());
+            Inet6Address previous = lease6ByIa.get(ia);
+            if (previous != null && !previous.equals(l.ip())) {
+                remove(lease6ByIp, previous); // the IA moved to another address
+            }
+            Lease6 holder = lease6ByIp.get(l.ip());
+            if (holder != null && !holder.ownedBy(l.duid(), l.iaid())) {
+                remove(lease6ByIa, new IaKey(holder.duid(), holder.iaid()), l.ip()); // taken over
+            }
+            put(lease6ByIp, l.ip(), l);
+            put(lease6ByIa, ia, l.ip());
+        } else if (record instanceof StoreRecord.DeleteLease6 d) {
+            Lease6 old = lease6ByIp.get(d.ip());
+            if (old != null) {
+                remove(lease6ByIp, d.ip());
+                remove(lease6ByIa, new IaKey(old.duid(), old.iaid()), d.ip());
+            }
         } else {
             Ipv4Address ip = ((StoreRecord.DeleteLease) record).ip();
             for (Map.Entry<Ipv4Network, SubnetState> e : state.entrySet()) {
@@ -631,6 +705,9 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore {
             for (Lease l : st.leaseByIp.values()) {
                 records.add(new StoreRecord.PutLease(l));
             }
+        }
+        for (Lease6 l : lease6ByIp.values()) {
+            records.add(new StoreRecord.PutLease6(l));
         }
         return () -> new Iterator<>() {
             private final Iterator<StoreRecord> it = records.iterator();

@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,9 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bootproxy.dhcp.model.Lease;
+import org.bootproxy.dhcp.model.Lease6;
 import org.bootproxy.dhcp.model.Reservation;
+import org.bootproxy.dhcp.protocol6.Duid;
 import org.bootproxy.spi.net.Ipv4Address;
 import org.bootproxy.spi.net.Ipv4Network;
+import org.bootproxy.spi.net.Ipv6Network;
 import org.bootproxy.spi.net.MacAddress;
 
 /**
@@ -29,6 +33,8 @@ sealed interface StoreRecord {
     byte DELETE_RESERVATION = 2;
     byte PUT_LEASE = 3;
     byte DELETE_LEASE = 4;
+    byte PUT_LEASE6 = 5;
+    byte DELETE_LEASE6 = 6;
 
     /** Creates or replaces the reservation of (subnet, mac). */
     record PutReservation(Reservation reservation) implements StoreRecord {
@@ -46,6 +52,14 @@ sealed interface StoreRecord {
     record DeleteLease(Ipv4Address ip) implements StoreRecord {
     }
 
+    /** Creates or replaces the DHCPv6 binding of its address. */
+    record PutLease6(Lease6 lease) implements StoreRecord {
+    }
+
+    /** Removes the DHCPv6 binding of an address. */
+    record DeleteLease6(Inet6Address ip) implements StoreRecord {
+    }
+
     /** One line naming the record's content, for a report of what a damaged file held. */
     default String describe() {
         if (this instanceof PutReservation p) {
@@ -56,8 +70,12 @@ sealed interface StoreRecord {
         } else if (this instanceof PutLease p) {
             Lease l = p.lease();
             return "lease " + l.ip() + " " + l.mac() + " until " + l.ends();
+        } else if (this instanceof DeleteLease d) {
+            return "removal of the lease of " + d.ip();
+        } else if (this instanceof PutLease6 p) {
+            return "DHCPv6 binding " + p.lease();
         } else {
-            return "removal of the lease of " + ((DeleteLease) this).ip();
+            return "removal of the DHCPv6 binding of " + Ipv6Network.literal(((DeleteLease6) this).ip());
         }
     }
 
@@ -99,10 +117,26 @@ sealed interface StoreRecord {
                 writeInstant(out, l.starts());
                 writeInstant(out, l.ends());
                 writeNullable(out, l.hostname());
-            } else {
-                DeleteLease d = (DeleteLease) this;
+            } else if (this instanceof DeleteLease d) {
                 out.writeByte(DELETE_LEASE);
                 out.writeInt(d.ip().value());
+            } else if (this instanceof PutLease6 p) {
+                Lease6 l = p.lease();
+                out.writeByte(PUT_LEASE6);
+                out.write(l.ip().getAddress());
+                byte[] duid = l.duid().bytes();
+                out.writeByte(duid.length);
+                out.write(duid);
+                out.writeInt((int) l.iaid());
+                out.writeBoolean(l.mac() != null);
+                if (l.mac() != null) {
+                    writeMac(out, l.mac());
+                }
+                writeInstant(out, l.expires());
+                out.writeByte(l.state().ordinal());
+            } else {
+                out.writeByte(DELETE_LEASE6);
+                out.write(((DeleteLease6) this).ip().getAddress());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
@@ -152,6 +186,20 @@ sealed interface StoreRecord {
                     yield new PutLease(new Lease(ip, mac, subnet, starts, ends, readNullable(in)));
                 }
                 case DELETE_LEASE -> new DeleteLease(new Ipv4Address(in.readInt()));
+                case PUT_LEASE6 -> {
+                    Inet6Address ip = readInet6(in);
+                    byte[] duid = new byte[in.readUnsignedByte()];
+                    in.readFully(duid);
+                    long iaid = Integer.toUnsignedLong(in.readInt());
+                    MacAddress mac = in.readBoolean() ? readMac(in) : null;
+                    Instant expires = readInstant(in);
+                    int state = in.readUnsignedByte();
+                    if (state >= Lease6.State.values().length) {
+                        throw new IOException("DHCPv6 binding with unknown state " + state);
+                    }
+                    yield new PutLease6(new Lease6(ip, new Duid(duid), iaid, mac, expires, Lease6.State.values()[state]));
+                }
+                case DELETE_LEASE6 -> new DeleteLease6(readInet6(in));
                 default -> throw new IOException("unknown store record type " + type);
             };
             if (in.available() > 0) {
@@ -163,6 +211,12 @@ sealed interface StoreRecord {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException("store record holds an invalid value: " + e.getMessage(), e);
         }
+    }
+
+    private static Inet6Address readInet6(DataInputStream in) throws IOException {
+        byte[] a = new byte[16];
+        in.readFully(a);
+        return (Inet6Address) Inet6Address.getByAddress(null, a, -1);
     }
 
     private static void writeCount(DataOutputStream out, int n) throws IOException {
