@@ -26,7 +26,7 @@ v6='2001:db8:e2e::1[0-9a-f]{2}'
 url="http://\\[2001:db8:e2e::1\\]:$HTTP_PORT/httpboot/ipxe\\.efi"
 MS=("serial-firmware-starts-http6|$S|>>Start HTTP Boot over IPv6"
     "dhcp6-reply-HTTPClient-url|$L|dhcp6: REPLY to REQUEST .*\\(${MAC//:/\\:}\\) on br0: $v6 .*HTTPClient/16 boot $url "
-    "serial-firmware-got-v6-address|$S|Station IP(v6)? address is $v6"
+    "serial-firmware-got-v6-address|$S|Station IPv6 address is 2001:DB8:E2E:0:0:0:0:1[0-9A-F]{2}"
     "httpboot-GET-ipxe.efi-over-v6|$L|access: [^ ]*2001:db8:e2e:[0-9a-f:]+[^ ]* GET /httpboot/ipxe\\.efi 200 [0-9]{6,} bytes"
     "request-log-UefiHttpBoot/1.0-v6|$A|^[^ ]*2001:db8:e2e:[0-9a-f:]+[^ ]* $HTTP_PORT \"GET /httpboot/ipxe\\.efi HTTP/1\\.1\" 200 [0-9]+ \"UefiHttpBoot/1\\.0\""
     "serial-ipxe.efi-running|$S|iPXE initialising devices"

@@ -191,21 +191,26 @@ public final class Dhcp6Engine {
         return Optional.empty();
     }
 
-    /** The server's address for boot URLs: its global address in the subnet, else any global one. */
-    private static Optional<Inet6Address> serverAddress(Link link, Optional<Subnet6> subnet) {
-        Inet6Address any = null;
-        for (Inet6Address a : link.addresses()) {
-            if (a.isLinkLocalAddress() || a.isLoopbackAddress() || a.isAnyLocalAddress()) {
-                continue;
-            }
-            if (subnet.isPresent() && subnet.get().network().contains(a)) {
-                return Optional.of(a);
-            }
-            if (any == null) {
-                any = a;
-            }
-        }
-        return Optional.ofNullable(any);
+    /**
+     * The server's address for boot URLs: a global address of the receiving link in the subnet (else
+     * any global one). Among several, an address an operator configured wins over a SLAAC one (its
+     * interface identifier is not EUI-64's {@code ...ff:fe...}), then the lowest, so the URL is
+     * stable across restarts. {@code boot.next_server} set to an IPv6 literal overrides this.
+     */
+    static Optional<Inet6Address> serverAddress(Link link, Optional<Subnet6> subnet) {
+        java.util.Comparator<Inet6Address> preference = java.util.Comparator
+                .comparing((Inet6Address a) -> subnet.isEmpty() || !subnet.get().network().contains(a))
+                .thenComparing(Dhcp6Engine::isEui64)
+                .thenComparing(Ipv6Network::toBigInteger);
+        return link.addresses().stream()
+                .filter(a -> !a.isLinkLocalAddress() && !a.isLoopbackAddress() && !a.isAnyLocalAddress()
+                        && !a.isMulticastAddress())
+                .min(preference);
+    }
+
+    private static boolean isEui64(Inet6Address a) {
+        byte[] b = a.getAddress();
+        return (b[11] & 0xff) == 0xff && (b[12] & 0xff) == 0xfe;
     }
 
     private <T> Optional<T> ignore(Dhcp6Message m, Link link, String why) {

@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * interfaces that are not configured are ignored and counted.
  *
  * <p>Threads: one receiver decodes (malformed datagrams are dropped and counted there) and hands
- * the message to a small bounded pool that runs the engine (its durable writes included) and sends
- * the reply; a full queue drops the datagram (the client retransmits). Lifecycle: {@link #start()}
+ * the message to a bounded pool that runs the engine and sends the reply; a worker waits for its
+ * binding to be durable before the REPLY, and many waiting workers share one group commit; a full
+ * queue drops the datagram (the client retransmits). Lifecycle: {@link #start()}
  * once, {@link #stop()} once (idempotent).
  */
 public final class Dhcp6Server {
@@ -59,7 +60,8 @@ public final class Dhcp6Server {
     static final int SERVER_PORT = 547;
     static final int CLIENT_PORT = 546;
     static final InetAddress ALL_SERVERS = address("ff02::1:2");
-    private static final int WORKERS = 2;
+    /** Workers wait for durable writes; more of them means more bindings per group commit. */
+    private static final int WORKERS = 16;
     private static final int QUEUE = 4096;
     /** How long the interfaces' addresses are cached (they change rarely: DAD, a renumbering). */
     private static final long ADDRESS_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);

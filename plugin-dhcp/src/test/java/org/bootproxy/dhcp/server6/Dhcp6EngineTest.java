@@ -295,4 +295,53 @@ class Dhcp6EngineTest {
         assertThat(r.options().iaNas().get(0).addresses()).isEmpty();
         assertThat(store.byIp).isEmpty();
     }
+
+    @Test
+    void mutatedDatagrams_areDroppedOrAnswered_neverThrow() throws Exception {
+        // every message type the engine answers, relayed and not, then 20,000 random mutations of them
+        List<byte[]> seeds = new ArrayList<>();
+        for (Dhcp6MessageType t : Dhcp6MessageType.values()) {
+            if (t.isRelay()) {
+                continue;
+            }
+            seeds.add(Dhcp6Codec.encode(msg(t, clientId(CLIENT), serverId(), iaNa(1, v6("2001:db8:e2e::101")), oro(59),
+                    arch(16), Dhcp6Options.vendorClass(343, "HTTPClient:Arch:00016"))));
+        }
+        seeds.add(Dhcp6Codec.encode(new Dhcp6Message.Relay(Dhcp6MessageType.RELAY_FORW, 0, v6("2001:db8:e2e::fe"),
+                v6("fe80::1"), new Dhcp6Options(List.of(new Dhcp6Option(Dhcp6Option.RELAY_MSG, seeds.get(0)))))));
+        java.util.Random random = new java.util.Random(42);
+        int answered = 0;
+        int malformed = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] b = seeds.get(random.nextInt(seeds.size())).clone();
+            int flips = 1 + random.nextInt(4);
+            for (int f = 0; f < flips; f++) {
+                b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+            }
+            if (random.nextInt(10) == 0) {
+                b = java.util.Arrays.copyOf(b, random.nextInt(b.length));
+            }
+            Dhcp6Message m;
+            try {
+                m = Dhcp6Codec.decode(b);
+            } catch (org.bootproxy.dhcp.protocol.MalformedPacketException e) {
+                malformed++;
+                continue;
+            }
+            if (engine.handle(m, LINK).isPresent()) {
+                answered++;
+            }
+        }
+        assertThat(malformed).isPositive();
+        assertThat(answered).isPositive();
+    }
+
+    @Test
+    void serverAddress_prefersAConfiguredAddressInTheSubnetOverSlaacAndOtherPrefixes() {
+        Dhcp6Engine.Link link = new Dhcp6Engine.Link("br0", List.of(v6("fe80::1"), v6("2001:db8:77::1"),
+                v6("2001:db8:e2e:0:c424:71ff:fe27:ccbb"), v6("2001:db8:e2e::9"), v6("2001:db8:e2e::5")));
+        assertThat(Dhcp6Engine.serverAddress(link, Optional.of(SUBNET))).contains(v6("2001:db8:e2e::5"));
+        assertThat(Dhcp6Engine.serverAddress(new Dhcp6Engine.Link("br0", List.of(v6("fe80::1"))), Optional.of(SUBNET)))
+                .isEmpty();
+    }
 }

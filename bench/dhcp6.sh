@@ -1,0 +1,160 @@
+#!/bin/bash
+# DHCPv6 four-message exchanges (SOLICIT-ADVERTISE-REQUEST-REPLY) per second: bootproxy's embedded
+# DHCPv6 server vs kea-dhcp6 with memfile, same namespaces, same pool, same lifetimes, both keeping
+# their bindings on the same disk (bootproxy fsyncs each binding before its REPLY; Kea's memfile
+# does not fsync).
+#
+#   sudo bench/dhcp6.sh [seconds per run (default 15)] [rates (default "1000 3000 10000")]
+#
+# Needs root (network namespaces), perfdhcp (Debian kea-admin), kea-dhcp6 (kea-dhcp6-server), Maven
+# and a JDK; it builds bootproxy itself when proxy-core/target/bootproxy.jar is missing. Two
+# namespaces joined by a veth pair; perfdhcp multicasts from the client's link-local address to
+# ff02::1:2, as clients on the link do. Pool 2001:db8:b::/64 (2^64 addresses), 100,000 simulated
+# clients. Each server gets a warm-up ($WARMUP s, default 15) at 1,000/s, then one run per rate;
+# the highest rate is above both servers' capacity, so its achieved rate is the saturation throughput.
+set -uo pipefail
+
+SECS=${1:-15}
+WARMUP=${WARMUP:-15}
+RATES=${2:-"1000 3000 10000"}
+CLIENTS=100000
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+JAR=${BOOTPROXY_JAR:-$REPO/proxy-core/target/bootproxy.jar}
+MODULES=${BOOTPROXY_MODULES:-$REPO/modules}
+JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
+SRV=bpbench-dhcp6-srv
+CLI=bpbench-dhcp6-cli
+
+[ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
+for tool in java mvn perfdhcp kea-dhcp6 ip; do
+    command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install kea-admin kea-dhcp6-server maven)" >&2; exit 1; }
+done
+if [ ! -f "$JAR" ] || [ ! -d "$MODULES/dhcp" ]; then
+    echo "building bootproxy (mvn -B -q -DskipTests package)..." >&2
+    (cd "$REPO" && mvn -B -q -DskipTests package) || exit 1
+fi
+
+WORK=$(mktemp -d "${BENCH_DIR:-/var/tmp}/bench-dhcp6.XXXXXX")
+SERVER_PID=
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
+    wait 2>/dev/null
+    ip netns del "$SRV" 2>/dev/null
+    ip netns del "$CLI" 2>/dev/null
+    if [ "${KEEP:-0}" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+ip netns del "$SRV" 2>/dev/null; ip netns del "$CLI" 2>/dev/null
+ip netns add "$SRV" && ip netns add "$CLI" || exit 1
+ip link add bpb6v0 netns "$SRV" type veth peer name bpb6v1 netns "$CLI" || exit 1
+ip -n "$SRV" addr add 2001:db8:b::1/64 dev bpb6v0 nodad
+for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
+ip -n "$SRV" link set bpb6v0 up
+ip -n "$CLI" link set bpb6v1 up
+for _ in $(seq 1 50); do   # link-local addresses out of duplicate address detection
+    ip -n "$SRV" -6 addr show tentative | grep -q . || ip -n "$CLI" -6 addr show tentative | grep -q . || break
+    sleep 0.1
+done
+
+# prints "<exchanges/s achieved> <lost %> <SOLICITs sent> <REPLYs received>" for one run
+perf() {
+    local name=$1 rate=$2 secs=$3 out
+    out=$(ip netns exec "$CLI" perfdhcp -6 -l bpb6v1 -r "$rate" -R "$CLIENTS" -p "$secs" 2>&1)
+    echo "$out" > "$WORK/perfdhcp-$name-$rate-$secs.log"
+    echo "$out" | awk '
+        /^\*\*\*Statistics for: SOLICIT-ADVERTISE/ {s=1}
+        /^\*\*\*Statistics for: REQUEST-REPLY/ {s=2}
+        s==1 && /sent packets:/ {ssent=$3}
+        s==2 && /received packets:/ {replies=$3}
+        /^Rate:/ {rate=$2}
+        END {
+            lost = ssent > 0 ? 100 * (1 - replies / ssent) : 100
+            printf "%s %.2f %s %s\n", rate, lost, ssent, replies
+        }'
+}
+
+run_server() {
+    local name=$1
+    perf "$name" 1000 "$WARMUP" >/dev/null # warm-up (the JVM's JIT; Kea's first bindings)
+    for rate in $RATES; do
+        read -r achieved lost sent replies < <(perf "$name" "$rate" "$SECS")
+        printf "%-10s %8s %14s %10s %10s %8s%%\n" "$name" "$rate" "$achieved" "$sent" "$replies" "$lost"
+        echo "$name $rate $achieved $lost" >> "$WORK/results"
+    done
+}
+
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))," \
+     "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), bindings on $(df -T "$WORK" | awk 'NR==2 {print $2}')," \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg), ${SECS} s per run, $CLIENTS clients"
+printf "%-10s %8s %14s %10s %10s %9s\n" server "rate/s" "exchanges/s" SOLICITs REPLYs "lost"
+
+# ---- bootproxy (full application, only the dhcp plugin)
+mkdir -p "$WORK/bp"
+cat > "$WORK/bp/bootproxy.yml" <<YML
+http_port: 18486
+bind_host: 127.0.0.1
+plugins:
+  dhcp:
+    enabled: true
+    interfaces: [bpb6v0]
+    state_dir: $WORK/bp/state
+    subnets6:
+      - network: 2001:db8:b::/64
+        range: [2001:db8:b::1:0, 2001:db8:b::ffff:ffff]
+        lease_time: 1h
+server:
+  adminConnectors: []
+  requestLog:
+    appenders: []
+logging:
+  level: WARN
+  appenders:
+    - type: file
+      currentLogFilename: $WORK/bp/bootproxy.log
+      archive: false
+YML
+# shellcheck disable=SC2086
+ip netns exec "$SRV" java $JAVA_OPTS -Dbootproxy.modules="$MODULES" -jar "$JAR" server "$WORK/bp/bootproxy.yml" \
+    >"$WORK/bp/stdout.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 150); do
+    ip netns exec "$SRV" ss -ulnH 'sport = :547' | grep -q . && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/bp/stdout.log" "$WORK/bp/bootproxy.log" >&2; exit 1; }
+    sleep 0.2
+done
+ip netns exec "$SRV" ss -ulnH 'sport = :547' | grep -q . || { echo "bootproxy's DHCPv6 server did not start" >&2; cat "$WORK/bp/stdout.log" >&2; exit 1; }
+sleep 2
+run_server bootproxy
+BP_RSS=$(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$SERVER_PID/status 2>/dev/null)
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
+
+# ---- Kea, memfile, in the foreground
+mkdir -p "$WORK/kea"
+cat > "$WORK/kea/kea-dhcp6.conf" <<JSON
+{ "Dhcp6": {
+    "interfaces-config": { "interfaces": [ "bpb6v0" ] },
+    "lease-database": { "type": "memfile", "persist": true, "name": "$WORK/kea/leases6.csv", "lfc-interval": 3600 },
+    "preferred-lifetime": 3600, "valid-lifetime": 3600, "renew-timer": 1800, "rebind-timer": 2880,
+    "subnet6": [ { "id": 1, "subnet": "2001:db8:b::/64", "interface": "bpb6v0",
+                   "pools": [ { "pool": "2001:db8:b::1:0 - 2001:db8:b::ffff:ffff" } ] } ],
+    "loggers": [ { "name": "kea-dhcp6", "severity": "WARN",
+                   "output_options": [ { "output": "$WORK/kea/kea.log" } ] } ]
+} }
+JSON
+KEA_PIDFILE_DIR="$WORK/kea" KEA_LOCKFILE_DIR="$WORK/kea" ip netns exec "$SRV" kea-dhcp6 -c "$WORK/kea/kea-dhcp6.conf" \
+    >"$WORK/kea/stdout.log" 2>&1 &
+SERVER_PID=$!
+sleep 2
+kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/kea/stdout.log" >&2; exit 1; }
+run_server kea
+KEA_RSS=$(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$SERVER_PID/status 2>/dev/null)
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
+
+echo "# peak RSS: bootproxy $BP_RSS (whole JVM), kea-dhcp6 $KEA_RSS"
+echo "# ratio bootproxy/kea of achieved exchanges/s, per offered rate:"
+for rate in $RATES; do
+    b=$(awk -v r="$rate" '$1=="bootproxy" && $2==r {print $3}' "$WORK/results")
+    k=$(awk -v r="$rate" '$1=="kea" && $2==r {print $3}' "$WORK/results")
+    awk -v r="$rate" -v b="$b" -v k="$k" 'BEGIN { printf "#   %6s/s: %.2fx\n", r, (k > 0 ? b / k : 0) }'
+done
