@@ -19,7 +19,7 @@ import org.bootproxy.spi.Listeners;
 import org.bootproxy.spi.PluginCommand;
 
 /**
- * {@code bootproxy dhcp-config --format isc|isc6|dnsmasq|kea [options] config.yml}: prints a
+ * {@code bootproxy dhcp-config --format isc|isc6|dnsmasq|kea|kea6 [options] config.yml}: prints a
  * configuration for an external DHCP server that gives the same boot answers as bootproxy's
  * embedded server — the rules of {@code plugins.dhcp.boot} (built-in ones included), the subnets of
  * {@code plugins.dhcp.subnets}, and the reservations stored in {@code plugins.dhcp.state_dir} when
@@ -45,12 +45,12 @@ public final class DhcpConfigCommand implements PluginCommand<DhcpConfig> {
 
     @Override
     public void configure(Subparser subparser) {
-        subparser.addArgument("--format").required(true).choices("isc", "isc6", "dnsmasq", "kea")
+        subparser.addArgument("--format").required(true).choices("isc", "isc6", "dnsmasq", "kea", "kea6")
                 .help("the external server's configuration format");
         subparser.addArgument("--next-server").dest("next_server")
                 .help("next server / host of boot URLs (default: boot.next_server, else the first interface's address)");
         subparser.addArgument("--next-server6").dest("next_server6")
-                .help("IPv6 address or host name for DHCPv6 boot URLs (isc6)");
+                .help("IPv6 address or host name for DHCPv6 boot URLs (isc6, kea6)");
         subparser.addArgument("--http-port").dest("http_port").type(Integer.class).setDefault(8000)
                 .help("the proxy's HTTP port in boot URLs (default 8000)");
         subparser.addArgument("--https-port").dest("https_port").type(Integer.class).setDefault(8443)

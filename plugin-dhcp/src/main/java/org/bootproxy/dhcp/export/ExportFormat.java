@@ -11,13 +11,15 @@ public enum ExportFormat {
     /** dnsmasq configuration lines. */
     DNSMASQ,
     /** Kea {@code kea-dhcp4.conf} (JSON). */
-    KEA;
+    KEA,
+    /** Kea {@code kea-dhcp6.conf} (JSON): the DHCPv6 boot rules, as {@link #ISC6}. */
+    KEA6;
 
     public static ExportFormat parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown format '" + s + "' (expected isc, isc6, dnsmasq or kea)");
+            throw new IllegalArgumentException("unknown format '" + s + "' (expected isc, isc6, dnsmasq, kea or kea6)");
         }
     }
 
@@ -28,6 +30,7 @@ public enum ExportFormat {
             case ISC6 -> Isc6Export.render(m);
             case DNSMASQ -> DnsmasqExport.render(m);
             case KEA -> KeaExport.render(m);
+            case KEA6 -> Kea6Export.render(m);
         };
     }
 }

@@ -195,7 +195,7 @@ public final class Dhcp6Engine {
      * The server's address for boot URLs: a global address of the receiving link in the subnet (else
      * any global one). Among several, an address an operator configured wins over a SLAAC one (its
      * interface identifier is not EUI-64's {@code ...ff:fe...}), then the lowest, so the URL is
-     * stable across restarts. {@code boot.next_server} set to an IPv6 literal overrides this.
+     * stable across restarts.
      */
     static Optional<Inet6Address> serverAddress(Link link, Optional<Subnet6> subnet) {
         java.util.Comparator<Inet6Address> preference = java.util.Comparator

@@ -134,6 +134,16 @@ class DhcpConfigExportTest {
     }
 
     @Test
+    void kea6_passesKeaDhcp6Test_withTheSameV6RulesAsIsc6() throws Exception {
+        String text = ExportFormat.KEA6.render(model());
+        assertThat(text).contains("\"bootfile-url\"", "http://[2001:db8::1]:8000/httpboot/grub2/grubaa64.efi",
+                "tftp://[2001:db8::1]/grub2/grubx64.efi", "\"data\" : \"343, 000a48545450436c69656e74\"",
+                "option[61].hex == 0x0013", "not member('bootproxy6-rule-1')");
+        Path f = write("kea-dhcp6.conf", text);
+        assertDaemonAccepts(NetNs.Shell.run(60, "kea-dhcp6", "-t", f.toString()), text);
+    }
+
+    @Test
     void command_printsTheFormat_withTheGivenNextServerAndPorts() throws Exception {
         Map<String, Object> args = new HashMap<>();
         args.put("format", "isc");
