@@ -288,6 +288,34 @@ class StoreDamageTest {
     }
 
     @Test
+    void salvage_ofADamagedSnapshot_keepsTheRestOfTheSnapshotAndEveryLaterJournal() throws Exception {
+        List<Reservation> all = new ArrayList<>();
+        try (EmbeddedBackend b = EmbeddedBackend.open(dir, SUBNETS, CLOCK, 2048)) {
+            for (int i = 0; i < 60; i++) {
+                Reservation r = reservation(BIG, 10 + i);
+                b.addReservation(r);
+                all.add(r);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.exists(dir.resolve(Journal.SNAPSHOT_FILE)) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        }
+        Path snap = dir.resolve(Journal.SNAPSHOT_FILE);
+        assertThat(snap).exists();
+        flip(snap, 16 + 8 + 60); // inside the snapshot's first record
+        assertThatThrownBy(() -> EmbeddedBackend.open(dir, SUBNETS, CLOCK)).isInstanceOf(StoreDamagedException.class)
+                .hasMessageContaining(snap + " at byte 16");
+        String out = dhcpStore("salvage");
+        List<Reservation> kept = reopen(BIG);
+        List<Reservation> lost = new ArrayList<>(all);
+        lost.removeAll(kept);
+        assertThat(lost).hasSize(1);
+        assertThat(out).contains("kept " + kept.size() + " record(s)", lost.get(0).name() + " " + lost.get(0).ip());
+        assertThat(dhcpStore("verify")).contains("ok: the store is not damaged");
+    }
+
+    @Test
     void verifyAndSalvage_refuseAStoreInUse() throws Exception {
         store(NET, 1);
         try (EmbeddedBackend running = EmbeddedBackend.open(dir, SUBNETS, CLOCK)) {
