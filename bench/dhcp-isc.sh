@@ -39,6 +39,12 @@ fi
 
 # a real disk, not tmpfs: dhcpd fsyncs its leases file on every host write
 WORK=$(mktemp -d "${BENCH_DIR:-/var/tmp}/bench-dhcp-isc.XXXXXX")
+# private copies, so a rebuild of the tree during the run cannot change what runs
+mkdir -p "$WORK/modules/dhcp"
+cp "$JAR" "$WORK/bootproxy.jar"
+cp "$REPO"/modules/dhcp/*.jar "$WORK/modules/dhcp/"
+JAR=$WORK/bootproxy.jar
+PLUGIN=$WORK/modules/dhcp/plugin-dhcp.jar
 cleanup() {
     ip netns pids "$NS" 2>/dev/null | xargs -r kill 2>/dev/null || true
     sleep 1
@@ -107,7 +113,7 @@ logging:
       currentLogFilename: $WORK/bootproxy.log
       archive: false
 YML
-ip netns exec "$NS" java -Xmx512m -Dbootproxy.modules="$REPO/modules" -jar "$JAR" server "$WORK/bootproxy.yml" \
+ip netns exec "$NS" java -Xmx512m -Dbootproxy.modules="$WORK/modules" -jar "$JAR" server "$WORK/bootproxy.yml" \
     >"$WORK/stdout.log" 2>&1 &
 for _ in $(seq 1 300); do
     ip netns exec "$NS" curl -fs "http://127.0.0.1:$PORT/dhcp" >/dev/null 2>&1 && break
