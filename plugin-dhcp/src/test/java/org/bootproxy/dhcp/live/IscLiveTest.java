@@ -99,6 +99,10 @@ class IscLiveTest {
             assertThat(got.get("new_dhcp_server_identifier")).isEqualTo("192.0.2.1");
             assertThat(got.get("new_host_name")).isEqualTo("h1.example.com");
 
+            // unused_ip skips the reservation (and, below, the lease)
+            assertThat(app.curl(NET + "/unused_ip?from=192.0.2.10&to=192.0.2.10")).isEqualTo("{\"ip\":null}\n200");
+            assertThat(app.curl(NET + "/unused_ip?from=192.0.2.10&to=192.0.2.11")).isEqualTo("{\"ip\":\"192.0.2.11\"}\n200");
+
             // dhcpd restart: it reloads the host from its leases file (and rewrites the file)
             dhcpd.stop();
             dhcpd.start();
@@ -120,6 +124,7 @@ class IscLiveTest {
                 lease = app.curl(NET + "/mac/52:54:00:00:40:01");
             }
             assertThat(lease).contains("\"ip\":\"" + ip + "\"", "\"type\":\"lease\"").endsWith("200");
+            assertThat(app.curl(NET + "/unused_ip?from=" + ip + "&to=" + ip)).isEqualTo("{\"ip\":null}\n200");
 
             // bonded: two reservations of one IP whose MACs name each other
             assertThat(app.post(NET, "hostname=b.example.com&mac=52%3A54%3A00%3A00%3A50%3A01&ip=192.0.2.20"
