@@ -92,7 +92,7 @@ class DhcpProvidersTest {
         assertThatThrownBy(() -> DhcpBackends.create(c, context()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("plugins.dhcp.provider: unknown provider 'infoblox'")
-                .hasMessageContaining("providers found: embedded");
+                .hasMessageContaining("providers found: ").hasMessageContaining("embedded, isc");
     }
 
     @Test
@@ -104,7 +104,8 @@ class DhcpProvidersTest {
     @Test
     void sectionNamingNoProvider_isRefusedNamingTheProvidersFound() {
         assertThatThrownBy(() -> config("provider: embedded\niscc:\n  server: 127.0.0.1\n"))
-                .hasMessageContaining("plugins.dhcp.iscc").hasMessageContaining("providers found: embedded");
+                .hasMessageContaining("plugins.dhcp.iscc").hasMessageContaining("providers found: ")
+                .hasMessageContaining("embedded, isc");
     }
 
     @Test
