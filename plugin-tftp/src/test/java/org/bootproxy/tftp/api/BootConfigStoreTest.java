@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.bootproxy.spi.net.MacAddress;
+import org.bootproxy.testing.SymlinkSwapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -265,5 +266,57 @@ class BootConfigStoreTest {
     void read_missingRoot_isEmpty() throws Exception {
         assertThat(new BootConfigStore(root.resolve("nope")).read(Variant.PXELINUX, MAC)).isEmpty();
         assertThat(new ArrayList<>(new BootConfigStore(root.resolve("nope")).delete(Variant.POAP, MAC))).isEmpty();
+    }
+
+    /**
+     * Issue 15 item 6 through the store: {@code grub} swapped between a directory and a symlink
+     * while PXEGrub configs and menus are written and deleted. Before, files landed outside the
+     * root within seconds and {@code .bootproxy-tmp-*} files were left behind.
+     */
+    @Test
+    void writesWhileGrubIsSwappedWithASymlink_neverLandOutsideTheRootNorLeaveTempFiles(@TempDir Path outside)
+            throws Exception {
+        BootConfigStore store = store();
+        List<Throwable> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger ok = new AtomicInteger();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        try (SymlinkSwapper swapper = new SymlinkSwapper(root.resolve("grub"), outside)) {
+            Thread[] writers = new Thread[2];
+            for (int w = 0; w < writers.length; w++) {
+                MacAddress mac = MacAddress.parse("aa:bb:cc:dd:ee:0" + w);
+                writers[w] = new Thread(() -> {
+                    for (int i = 0; i < 1500 && System.nanoTime() < deadline; i++) {
+                        try {
+                            switch (i % 3) {
+                                case 0 -> store.write(Variant.PXEGRUB, mac, ("c" + i).getBytes(US_ASCII),
+                                        Optional.empty());
+                                case 1 -> store.writeDefault(Variant.PXEGRUB, ("m" + i).getBytes(US_ASCII));
+                                default -> store.delete(Variant.PXEGRUB, mac);
+                            }
+                            ok.incrementAndGet();
+                        } catch (ConfigRefusedException | java.nio.file.FileSystemException e) {
+                            // refused (a link was there) or the directory vanished under us: fine
+                        } catch (IOException | RuntimeException e) {
+                            unexpected.add(e);
+                        }
+                    }
+                });
+                writers[w].start();
+            }
+            for (Thread t : writers) {
+                t.join(120_000);
+            }
+            assertThat(swapper.swaps()).as("the swapper ran").isGreaterThan(10);
+        }
+
+        assertThat(unexpected).isEmpty();
+        assertThat(ok.get()).as("some requests went through").isGreaterThan(10);
+        try (Stream<Path> s = Files.list(outside)) {
+            assertThat(s.toList()).as("nothing written outside the root").isEmpty();
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".bootproxy-tmp-")).toList())
+                    .as("no temp file left").isEmpty();
+        }
     }
 }
