@@ -42,6 +42,7 @@ import org.bootproxy.spi.net.Ipv4Address;
 import org.bootproxy.spi.net.MacAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.bootproxy.spi.log.LogSafe;
 
 /**
  * {@code /dhcp}: Foreman's smart-proxy DHCP API (API.md, DHCP section) over a {@link DhcpBackend}.
@@ -219,15 +220,15 @@ public final class DhcpResource {
         try {
             outcome = backend.addReservation(r);
         } catch (ReservationConflictException e) {
-            LOG.info("DHCP reservation {} {} for {} refused: conflicts with {} {} ({})", r.ip(), r.mac(), r.name(),
-                    e.existing().ip(), e.existing().mac(), e.existing().name());
+            LOG.info("DHCP reservation {} {} for {} refused: conflicts with {} {} ({})", r.ip(), r.mac(),
+                    LogSafe.escape(r.name()), e.existing().ip(), e.existing().mac(), LogSafe.escape(e.existing().name()));
             throw ApiErrors.conflict(e.getMessage());
         } catch (DhcpBackendException e) {
             throw map(e);
         }
         if (outcome == AddOutcome.CREATED) {
-            LOG.info("DHCP reservation created: {} {} {} in {} (filename={}, nextServer={})", r.name(), r.mac(),
-                    r.ip(), subnet.network(), r.filename(), r.nextServer());
+            LOG.info("DHCP reservation created: {} {} {} in {} (filename={}, nextServer={})", LogSafe.escape(r.name()),
+                    r.mac(), r.ip(), subnet.network(), LogSafe.escape(r.filename()), LogSafe.escape(r.nextServer()));
         } else {
             LOG.debug("DHCP reservation {} {} {} already exists unchanged", r.name(), r.mac(), r.ip());
         }
@@ -274,7 +275,7 @@ public final class DhcpResource {
             throw map(e);
         }
         if (deleted) {
-            LOG.info("DHCP reservation deleted: {} {} {} in {}", r.name(), r.mac(), r.ip(), r.subnet());
+            LOG.info("DHCP reservation deleted: {} {} {} in {}", LogSafe.escape(r.name()), r.mac(), r.ip(), r.subnet());
         }
     }
 
@@ -422,7 +423,7 @@ public final class DhcpResource {
         } else if (e instanceof LeasesUnavailableException) {
             return ApiErrors.error(501, e.getMessage());
         } else {
-            LOG.warn("DHCP backend unavailable: {}", e.getMessage());
+            LOG.warn("DHCP backend unavailable: {}", LogSafe.escape(e.getMessage()));
             return ApiErrors.error(503, e.getMessage());
         }
     }

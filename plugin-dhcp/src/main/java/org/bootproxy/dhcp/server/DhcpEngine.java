@@ -30,6 +30,7 @@ import org.bootproxy.spi.net.Ipv4Address;
 import org.bootproxy.spi.net.MacAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.bootproxy.spi.log.LogSafe;
 
 /**
  * The DHCPv4 server's protocol logic (RFC 2131 section 4.3), without sockets: one request in, at
@@ -300,7 +301,7 @@ public final class DhcpEngine {
         metrics.acks.mark();
         LOG.info("dhcp: DHCPACK {} to {} ({}{}) file {} next-server {} ({})", ip, mac,
                 ClientInfo.of(req).describe(), req.giaddr().value() == 0 ? "" : " via relay " + req.giaddr(),
-                ack.options().string(OptionCode.BOOTFILE_NAME).orElse(ack.file().isEmpty() ? "-" : ack.file()),
+                LogSafe.escape(ack.options().string(OptionCode.BOOTFILE_NAME).orElse(ack.file().isEmpty() ? "-" : ack.file())),
                 ack.siaddr(), what);
         return Optional.of(new Outgoing(ack, destination(req, MessageType.ACK)));
     }
@@ -502,7 +503,7 @@ public final class DhcpEngine {
                 : !isZero(req.giaddr()) ? new InetSocketAddress(req.giaddr().toInetAddress(), 67) : BROADCAST_68;
         metrics.proxyReplies.mark();
         LOG.info("dhcp: proxyDHCP {} to {} ({}) file {} next-server {} ({})", replyType, client.mac(),
-                client.describe(), a.filename(), siaddr, a.source());
+                client.describe(), LogSafe.escape(a.filename()), siaddr, a.source());
         return Optional.of(new Outgoing(reply, dest));
     }
 

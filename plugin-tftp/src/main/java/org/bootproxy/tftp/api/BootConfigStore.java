@@ -17,6 +17,7 @@ import org.bootproxy.spi.files.ServedRoot;
 import org.bootproxy.spi.net.MacAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.bootproxy.spi.log.LogSafe;
 
 /**
  * The boot configs under the TFTP root: what {@code /tftp} writes, reads and deletes, with no
@@ -189,7 +190,7 @@ public final class BootConfigStore {
                     written.add(target);
                 } catch (PathRefusedException ex) {
                     // the source changed since it was listed: the host boots from the shared loaders
-                    LOG.warn("TFTP: host-config for {}: boot loader {} not linked: {}", mac, e.getValue(),
+                    LOG.warn("TFTP: host-config for {}: boot loader {} not linked: {}", mac, LogSafe.escape(e.getValue()),
                             ex.getMessage());
                 }
             }
@@ -227,7 +228,7 @@ public final class BootConfigStore {
             try {
                 names = served.list(rel);
             } catch (PathRefusedException e) {
-                LOG.warn("TFTP: not using boot loader directory {}: {}", rel, e.getMessage());
+                LOG.warn("TFTP: not using boot loader directory {}: {}", LogSafe.escape(rel), e.getMessage());
                 continue;
             }
             if (names.isEmpty() && !isDirectory(served, rel)) {
@@ -268,7 +269,7 @@ public final class BootConfigStore {
             return Optional.of(served.check(rel).relativePath());
         } catch (PathRefusedException e) {
             if (e.reason() != PathRefusedException.Reason.NOT_FOUND) {
-                LOG.warn("TFTP: host-config for {}: boot loader {} not linked: {}", mac, rel, e.getMessage());
+                LOG.warn("TFTP: host-config for {}: boot loader {} not linked: {}", mac, LogSafe.escape(rel), e.getMessage());
             }
             return Optional.empty();
         }

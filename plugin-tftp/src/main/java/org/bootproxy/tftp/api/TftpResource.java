@@ -24,6 +24,7 @@ import org.bootproxy.tftp.fetch.BootFileFetcher;
 import org.bootproxy.tftp.fetch.FetchRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.bootproxy.spi.log.LogSafe;
 
 /**
  * Foreman's {@code /tftp} API (API.md, "TFTP plugin"). Parameters follow Rack: query string and
@@ -74,7 +75,7 @@ public final class TftpResource {
         try {
             fetcher.submit(p.string("prefix"), p.string("path"));
         } catch (FetchRefusedException e) {
-            LOG.info("TFTP: fetch_boot_file refused: {}", e.getMessage());
+            LOG.info("TFTP: fetch_boot_file refused: {}", LogSafe.escape(e.getMessage()));
             throw ApiErrors.error(e.status(), e.getMessage());
         }
         return Response.ok().build();
@@ -224,7 +225,7 @@ public final class TftpResource {
     }
 
     private static WebApplicationException refused(int status, String message) {
-        LOG.info("TFTP: request refused ({}): {}", status, message);
+        LOG.info("TFTP: request refused ({}): {}", status, LogSafe.escape(message));
         return ApiErrors.error(status, message);
     }
 }

@@ -79,6 +79,7 @@ import org.bootproxy.spi.files.ServedRoot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.bootproxy.spi.log.LogSafe;
 
 /**
  * fetch_boot_file: downloads kernels and initrds into the TFTP root in the background.
@@ -228,7 +229,7 @@ public final class BootFileFetcher implements AutoCloseable {
         URI uri = parseUrl(url);
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("nfs")) {
-            LOG.info("TFTP: fetch_boot_file {}: nfs medium, nothing to download", url);
+            LOG.info("TFTP: fetch_boot_file {}: nfs medium, nothing to download", LogSafe.escape(url));
             return new Ticket(Status.IGNORED, null,
                     CompletableFuture.completedFuture(new DownloadOutcome.Skipped("nfs: nothing to download")));
         }
@@ -249,7 +250,7 @@ public final class BootFileFetcher implements AutoCloseable {
                 throw new FetchRefusedException(409, "fetch_boot_file: " + target + " is being downloaded from "
                         + running.uri() + "; not fetching " + url + " into it until that ends");
             }
-            LOG.info("TFTP: fetch_boot_file {} -> {}: already downloading, not started again", url, target);
+            LOG.info("TFTP: fetch_boot_file {} -> {}: already downloading, not started again", LogSafe.escape(url), LogSafe.escape(target));
             return new Ticket(Status.ALREADY_RUNNING, target, running.ticket().outcome());
         }
         if (inFlight.size() > settings.threads() + settings.queued()) {
@@ -545,14 +546,14 @@ public final class BootFileFetcher implements AutoCloseable {
             // (Java 17: no pattern switch yet; every DownloadOutcome is handled here.)
             if (outcome instanceof DownloadOutcome.Downloaded d) {
                 LOG.info("TFTP: fetch_boot_file {} -> {}: done, {} bytes in {} ms",
-                        uri, target, d.bytes(), d.duration().toMillis());
+                        uri, LogSafe.escape(target), d.bytes(), d.duration().toMillis());
             } else if (outcome instanceof DownloadOutcome.NotModified) {
-                LOG.info("TFTP: fetch_boot_file {} -> {}: not modified, kept", uri, target);
+                LOG.info("TFTP: fetch_boot_file {} -> {}: not modified, kept", uri, LogSafe.escape(target));
             } else if (outcome instanceof DownloadOutcome.Failed f) {
                 LOG.warn("TFTP: fetch_boot_file {} -> {}: failed after {} ms: {}",
-                        uri, target, f.duration().toMillis(), f.reason());
+                        uri, LogSafe.escape(target), f.duration().toMillis(), LogSafe.escape(f.reason()));
             } else if (outcome instanceof DownloadOutcome.Skipped s) {
-                LOG.info("TFTP: fetch_boot_file {} -> {}: skipped: {}", uri, target, s.reason());
+                LOG.info("TFTP: fetch_boot_file {} -> {}: skipped: {}", uri, LogSafe.escape(target), LogSafe.escape(s.reason()));
             }
             ticket.outcome().complete(outcome);
         }

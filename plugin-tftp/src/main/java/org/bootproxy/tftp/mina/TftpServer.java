@@ -43,6 +43,7 @@ import org.bootproxy.tftp.transfer.TransferOutcome;
 import org.bootproxy.tftp.transfer.TransferSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.bootproxy.spi.log.LogSafe;
 
 /**
  * The TFTP server: Apache MINA for the listening port and for strangers on transfer ports,
@@ -682,7 +683,7 @@ public final class TftpServer {
             case CLIENT_ABORTED, SERVER_STOPPED -> {
                 metrics.aborted.inc();
                 LOG.info("TFTP: {} to {} ({}) ended after {} bytes in {} ms, {} retransmits: {}", file, a.peer(),
-                        a.options(), o.bytes(), ms, o.retransmits(), o.detail());
+                        a.options(), o.bytes(), ms, o.retransmits(), LogSafe.escape(o.detail()));
             }
             case TIMED_OUT -> {
                 metrics.timedOut.inc();

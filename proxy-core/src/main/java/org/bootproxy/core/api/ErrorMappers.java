@@ -11,6 +11,7 @@ import org.bootproxy.core.auth.PluginRoutingFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.bootproxy.spi.log.LogSafe;
 
 /**
  * How errors leave the REST API (API.md, Conventions): the status code, and a plain-text message
@@ -108,7 +109,7 @@ public final class ErrorMappers {
                 message = r.getStatusInfo().getReasonPhrase();
             }
             if (status >= 500) {
-                LOG.error("Request failed with {}: {} (request {})", status, message, MDC.get("request_id"), e);
+                LOG.error("Request failed with {}: {} (request {})", status, LogSafe.escape(message), MDC.get("request_id"), e);
             }
             Response out = text(status, message, headers);
             if (r.getHeaders().containsKey("Allow")) {

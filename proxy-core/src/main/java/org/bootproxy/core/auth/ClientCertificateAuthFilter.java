@@ -16,6 +16,7 @@ import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bootproxy.spi.log.LogSafe;
 
 /**
  * The smart-proxy authorization of protected routes, as a dropwizard-auth filter:
@@ -63,19 +64,19 @@ public final class ClientCertificateAuthFilter extends AuthFilter<ClientCredenti
         String path = "/" + ctx.getUriInfo().getPath();
         ClientCredentials creds = credentials(ctx);
         if (creds.secure() && creds.names().isEmpty()) {
-            logger.warn("Refused {} {} from {}: no client SSL certificate", ctx.getMethod(), path, creds.peer());
+            logger.warn("Refused {} {} from {}: no client SSL certificate", ctx.getMethod(), LogSafe.escape(path), creds.peer());
             throw ApiErrors.forbidden("No client SSL certificate supplied");
         }
         if (!creds.secure() && !trustedHosts.checksHosts() && !creds.sameHost()) {
             logger.warn("Refused {} {} from {}: not on this host and trusted_hosts is not set", ctx.getMethod(),
-                    path, creds.peer());
+                    LogSafe.escape(path), creds.peer());
             throw ApiErrors.forbidden("Untrusted client " + creds.peer() + ": without trusted_hosts only callers on "
                     + "this host may use " + path + "; set trusted_hosts (or call over HTTPS with a client "
                     + "certificate) to admit others");
         }
         if (!authenticate(ctx, creds, "CLIENT_CERT")) {
-            logger.warn("Refused {} {}: untrusted client {} ({})", ctx.getMethod(), path, creds.displayName(),
-                    creds.peer());
+            logger.warn("Refused {} {}: untrusted client {} ({})", ctx.getMethod(), LogSafe.escape(path),
+                    LogSafe.escape(creds.displayName()), creds.peer());
             throw ApiErrors.forbidden("Untrusted client " + creds.displayName() + " attempted to access " + path);
         }
     }

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import org.bootproxy.spi.log.LogSafe;
 
 /**
  * The in-memory log that {@code /logs} shows: a Logback appender keeping the last
@@ -64,6 +65,8 @@ public final class LogBuffer extends UnsynchronizedAppenderBase<ILoggingEvent> {
         if (t != null) {
             message = message + ": " + t.getClassName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         }
+        // whatever a call site forgot: a record of /logs is one line
+        message = LogSafe.escape(message, Integer.MAX_VALUE);
         Map<String, String> mdc = event.getMDCPropertyMap();
         String requestId = mdc == null ? null : mdc.get(RequestIdFilter.MDC_KEY);
         synchronized (this) {

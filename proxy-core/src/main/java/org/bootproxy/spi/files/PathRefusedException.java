@@ -41,21 +41,6 @@ public final class PathRefusedException extends Exception {
 
     /** The path with control characters escaped, safe for a log line or an error message. */
     public static String printable(String path) {
-        if (path == null) {
-            return "<none>";
-        }
-        StringBuilder sb = new StringBuilder(path.length());
-        for (int i = 0; i < path.length() && i < 512; i++) {
-            char c = path.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format("\\x%02x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        if (path.length() > 512) {
-            sb.append("...");
-        }
-        return sb.toString();
+        return path == null ? "<none>" : org.bootproxy.spi.log.LogSafe.escape(path);
     }
 }
