@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.util.List;
 import org.bootproxy.spi.PluginConfig;
+import org.bootproxy.tftp.fetch.AddressPolicy;
 
 /**
  * {@code plugins.tftp} in the YAML. Keys are snake_case like the rest of bootproxy's config.
@@ -91,7 +92,6 @@ public final class TftpConfig extends PluginConfig {
      * link-local or this host's own addresses, for a mirror on the proxy's host or link.
      */
     @NotNull
-    @JsonProperty("fetch_allowed_networks")
     private List<String> fetchAllowedNetworks = List.of();
 
     public Path getRoot() {
@@ -144,5 +144,14 @@ public final class TftpConfig extends PluginConfig {
 
     public List<String> getFetchAllowedNetworks() {
         return fetchAllowedNetworks;
+    }
+
+    /** Parsed when read, so {@code bootproxy check} names a bad entry. */
+    @JsonProperty("fetch_allowed_networks")
+    private void setFetchAllowedNetworks(List<String> networks) {
+        if (networks != null) {
+            AddressPolicy.allowing(networks); // throws IllegalArgumentException naming the bad entry
+        }
+        this.fetchAllowedNetworks = networks;
     }
 }
