@@ -47,7 +47,7 @@ final class DnsmasqExport {
             option(o, tag, "dns-server", s.domainNameServers());
             option(o, tag, "ntp-server", s.ntpServers());
             if (s.domainName() != null) {
-                o.append("dhcp-option=tag:").append(tag).append(",option:domain-name,").append(s.domainName()).append('\n');
+                o.append("dhcp-option=tag:").append(tag).append(",option:domain-name,").append(Text.dnsmasqValue(s.domainName())).append('\n');
             }
             if (s.interfaceMtu() != null) {
                 o.append("dhcp-option=tag:").append(tag).append(",option:mtu,").append(s.interfaceMtu()).append('\n');
@@ -73,11 +73,11 @@ final class DnsmasqExport {
             List<String> macs = new ArrayList<>();
             macs.add(r.mac().toString());
             r.relatedMacs().stream().filter(MacAddress::isValid).map(x -> MacAddress.parse(x).toString()).forEach(macs::add);
-            o.append("dhcp-host=").append(String.join(",", macs)).append(',').append(r.ip()).append(',')
-                    .append(Text.firstLabel(r.hostname() != null ? r.hostname() : r.name())).append(",set:").append(tag)
-                    .append('\n');
+            String label = Text.hostLabel(r.hostname() != null ? r.hostname() : r.name());
+            o.append("dhcp-host=").append(String.join(",", macs)).append(',').append(r.ip())
+                    .append(label.isEmpty() ? "" : "," + label).append(",set:").append(tag).append('\n');
             if (r.filename() != null) {
-                o.append("dhcp-boot=tag:").append(tag).append(',').append(r.filename()).append(",,")
+                o.append("dhcp-boot=tag:").append(tag).append(',').append(Text.dnsmasqValue(r.filename())).append(",,")
                         .append(r.nextServer() != null && Text.isIpv4(r.nextServer()) ? r.nextServer() : "").append('\n');
                 o.append("dhcp-option-force=tag:").append(tag).append(",tag:bp-http,option:vendor-class,HTTPClient\n");
                 reservedWithFile.add(tag);
@@ -131,7 +131,7 @@ final class DnsmasqExport {
             o.append("tag-if=set:").append(tag).append(',').append(String.join(",", conds)).append('\n');
             o.append("tag-if=set:bp-done,tag:").append(tag).append('\n');
             String next = m.nextServerOf(r);
-            o.append("dhcp-boot=tag:").append(tag).append(',').append(m.filenameOf(r, next)).append(",,")
+            o.append("dhcp-boot=tag:").append(tag).append(',').append(Text.dnsmasqValue(m.filenameOf(r, next))).append(",,")
                     .append(Text.isIpv4(next) ? next : "").append('\n');
             if (r.kind() == ClientKind.HTTP_CLIENT || r.kind() == null) {
                 // NETBOOT.md: an HTTPClient ignores an offer without option 60 HTTPClient

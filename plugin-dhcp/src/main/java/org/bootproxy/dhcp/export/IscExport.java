@@ -82,7 +82,8 @@ final class IscExport {
                 if (r.filename() != null) {
                     o.append("  filename ").append(quote(r.filename())).append(";\n");
                 }
-                if (r.nextServer() != null) {
+                if (r.nextServer() != null && (Text.isIpv4(r.nextServer()) || Text.isHostName(r.nextServer()))) {
+                    // unquoted in dhcpd's grammar: only an address or a host name may stand there
                     o.append("  next-server ").append(r.nextServer()).append(";\n");
                 }
                 o.append("}\n");

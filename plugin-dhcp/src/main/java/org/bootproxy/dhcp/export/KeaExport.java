@@ -127,13 +127,14 @@ final class KeaExport {
                 if (r.hostname() != null) {
                     h.put("hostname", r.hostname());
                 }
-                if (r.filename() != null) {
+                // the BOOTP file and sname fields: Kea refuses longer values (127 and 63 bytes)
+                if (r.filename() != null && r.filename().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 127) {
                     h.put("boot-file-name", r.filename());
                 }
                 if (r.nextServer() != null) {
                     if (Text.isIpv4(r.nextServer())) {
                         h.put("next-server", r.nextServer());
-                    } else {
+                    } else if (Text.isHostName(r.nextServer())) {
                         h.put("server-hostname", r.nextServer());
                     }
                 }

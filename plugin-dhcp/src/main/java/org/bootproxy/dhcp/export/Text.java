@@ -12,15 +12,17 @@ final class Text {
     private Text() {
     }
 
-    /** A double-quoted string with {@code "} and {@code \} escaped (ISC and JSON agree on these). */
+    /**
+     * An ISC dhcpd string: double-quoted, {@code "} and {@code \} escaped, control characters as
+     * dhcpd's octal escapes ({@code \012}), so no value can end the string or the line.
+     */
     static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             if (c == '"' || c == '\\') {
-                sb.append('\\');
-            }
-            if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
+                sb.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\%03o", (int) c));
             } else {
                 sb.append(c);
             }
@@ -28,10 +30,59 @@ final class Text {
         return sb.append('"').toString();
     }
 
+    /**
+     * A dnsmasq value: as it is when it holds nothing dnsmasq's parser reads specially, else
+     * double-quoted with dnsmasq's escapes ({@code \"}, {@code \\}, {@code \n}, {@code \r},
+     * {@code \t}, {@code \e}, {@code \b}); other control characters cannot be written and are
+     * dropped. A quoted comma or {@code #} is data, never a field separator or a comment.
+     */
+    static String dnsmasqValue(String s) {
+        if (s.matches("[A-Za-z0-9._~:/?@!$&()*+;=%\\[\\]-]*")) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"', '\\' -> sb.append('\\').append(c);
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case 0x1b -> sb.append("\\e");
+                case '\b' -> sb.append("\\b");
+                default -> {
+                    if (c >= 0x20 && c != 0x7f) {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /**
+     * A host name every exporter may write: the first label of {@code name}, letters, digits and
+     * inner dashes only, at most 63 characters (dnsmasq refuses anything else as "bad DHCP host
+     * name"); empty when nothing usable is left.
+     */
+    static String hostLabel(String name) {
+        int dot = name.indexOf('.');
+        String t = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9-]", "-");
+        t = t.replaceAll("^-+", "");
+        if (t.length() > 63) {
+            t = t.substring(0, 63);
+        }
+        return t.replaceAll("-+$", "");
+    }
+
+    /** Whether {@code s} may stand unquoted where ISC dhcpd and Kea expect a host name (≤ 63, DNS syntax). */
+    static boolean isHostName(String s) {
+        return s.length() <= 63 && s.matches("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+    }
+
     /** An identifier for a host declaration or tag: letters, digits, dashes. */
     static String ident(String s) {
         String t = s.replaceAll("[^A-Za-z0-9-]", "-");
-        return t.isEmpty() ? "host" : t;
+        return t.isEmpty() ? "host" : t.length() > 63 ? t.substring(0, 63) : t;
     }
 
     static String hex16(int v) {
@@ -59,9 +110,4 @@ final class Text {
         return r.arches();
     }
 
-    /** The part of a name before the first dot (dnsmasq wants unqualified host names). */
-    static String firstLabel(String name) {
-        int dot = name.indexOf('.');
-        return ident(dot > 0 ? name.substring(0, dot) : name);
-    }
 }
