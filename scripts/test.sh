@@ -45,6 +45,9 @@ echo "== mvn verify"
 mvn -B -ntp ${MVN_ARGS:-} verify
 echo "== mvn verify passed in $(( $(date +%s) - start )) s"
 
+echo "== Debian package: contents, lintian, install/upgrade/remove/purge in a private view, the unit's ExecStart"
+packaging/test-deb.sh
+
 if [ "${SKIP_E2E:-0}" != 1 ]; then
   echo "== e2e: OVMF firmware boots through bootproxy"
   e2e/run.sh

@@ -140,6 +140,9 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
                     + "admit others");
         }
         env.jersey().register(routing);
+        env.jersey().register(new org.bootproxy.core.metrics.ApiRequestMetrics(env.metrics()));
+        env.admin().addServlet("prometheus", org.bootproxy.core.metrics.PrometheusExport.servlet(env.metrics()))
+                .addMapping(org.bootproxy.core.metrics.PrometheusExport.PATH);
         env.jersey().register(new ErrorMappers.WebApplication());
         env.jersey().register(new ErrorMappers.Json());
         env.jersey().register(new ErrorMappers.Unexpected());
@@ -190,6 +193,11 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
         env.jersey().register(new LogsResource(logBuffer, rt));
 
         for (PluginRuntime.Entry e : rt.all()) {
+            // one gauge per (plugin, state), 1 for the current one: bootproxy_plugin_state{plugin,state}
+            for (PluginState st : PluginState.values()) {
+                env.metrics().register("plugins.state." + e.name() + "." + st.json(),
+                        (com.codahale.metrics.Gauge<Integer>) () -> e.state() == st ? 1 : 0);
+            }
             env.healthChecks().register("plugin-" + e.name(), new HealthCheck() {
                 @Override
                 protected Result check() {

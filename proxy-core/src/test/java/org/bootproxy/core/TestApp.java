@@ -49,6 +49,15 @@ final class TestApp implements AutoCloseable {
         throw new IllegalStateException("no " + (tls ? "https" : "http") + " listener");
     }
 
+    int adminPort() {
+        for (Connector c : support.getEnvironment().getApplicationContext().getServer().getConnectors()) {
+            if (c instanceof ServerConnector sc && String.valueOf(sc.getName()).contains("admin")) {
+                return sc.getLocalPort();
+            }
+        }
+        throw new IllegalStateException("no admin listener");
+    }
+
     static final String QUIET_LOGGING = org.bootproxy.testing.TestYaml.QUIET_SERVER;
 
     @Override

@@ -195,6 +195,7 @@ public final class DhcpEngine {
             ip = picked.get();
         }
         metrics.offers.mark();
+        metrics.answered(MessageType.OFFER, ClientInfo.of(req));
         DhcpMessage offer = addressReply(req, MessageType.OFFER, ip, subnet, res, in, true);
         LOG.debug("dhcp: DHCPOFFER {} to {}", ip, mac);
         return Optional.of(new Outgoing(offer, destination(req, MessageType.OFFER)));
@@ -299,6 +300,7 @@ public final class DhcpEngine {
                                    Ingress in, String what) {
         DhcpMessage ack = addressReply(req, MessageType.ACK, ip, subnet, res, in, true);
         metrics.acks.mark();
+        metrics.answered(MessageType.ACK, ClientInfo.of(req));
         LOG.info("dhcp: DHCPACK {} to {} ({}{}) file {} next-server {} ({})", ip, mac,
                 ClientInfo.of(req).describe(), req.giaddr().value() == 0 ? "" : " via relay " + req.giaddr(),
                 LogSafe.escape(ack.options().string(OptionCode.BOOTFILE_NAME).orElse(ack.file().isEmpty() ? "-" : ack.file())),
@@ -308,6 +310,7 @@ public final class DhcpEngine {
 
     private Optional<Outgoing> nak(DhcpMessage req, MacAddress mac, Ingress in, String why) {
         metrics.naks.mark();
+        metrics.answered(MessageType.NAK, ClientInfo.of(req));
         LOG.info("dhcp: DHCPNAK to {}: {}", mac, why);
         DhcpOptions.Builder nb = DhcpOptions.builder().messageType(MessageType.NAK)
                 .putAddress(OptionCode.SERVER_ID, in.serverIp())
@@ -502,6 +505,7 @@ public final class DhcpEngine {
         InetSocketAddress dest = in.localPort() == 4011 ? in.source()
                 : !isZero(req.giaddr()) ? new InetSocketAddress(req.giaddr().toInetAddress(), 67) : BROADCAST_68;
         metrics.proxyReplies.mark();
+        metrics.answered(replyType, client);
         LOG.info("dhcp: proxyDHCP {} to {} ({}) file {} next-server {} ({})", replyType, client.mac(),
                 client.describe(), LogSafe.escape(a.filename()), siaddr, a.source());
         return Optional.of(new Outgoing(reply, dest));

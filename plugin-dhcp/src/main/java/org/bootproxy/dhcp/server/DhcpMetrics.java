@@ -35,7 +35,11 @@ public final class DhcpMetrics {
     /** Time to make a lease durable before the ACK. */
     final Timer leaseWrite;
 
+    private final MetricRegistry registry;
+    private final java.util.concurrent.ConcurrentMap<String, Meter> answers = new java.util.concurrent.ConcurrentHashMap<>();
+
     public DhcpMetrics(MetricRegistry registry) {
+        this.registry = registry;
         String p = "dhcp.server.";
         received = registry.meter(p + "received");
         malformed = registry.counter(p + "dropped.malformed");
@@ -65,5 +69,16 @@ public final class DhcpMetrics {
 
     public long acks() {
         return acks.getCount();
+    }
+
+    /**
+     * Counts an answer as {@code dhcp.server.answers.<type>.<client kind>.<architecture>} (the
+     * Prometheus export turns the three parts into labels): e.g. {@code answers.offer.PXEClient.7};
+     * the architecture is {@code none} when the client sent no option 93.
+     */
+    void answered(org.bootproxy.dhcp.protocol.MessageType type, org.bootproxy.dhcp.boot.ClientInfo client) {
+        String name = "dhcp.server.answers." + type.name().toLowerCase(java.util.Locale.ROOT) + "."
+                + client.kind().configName() + "." + (client.arch() == null ? "none" : client.arch());
+        answers.computeIfAbsent(name, registry::meter).mark();
     }
 }

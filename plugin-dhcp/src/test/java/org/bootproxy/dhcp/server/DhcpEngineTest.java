@@ -104,6 +104,9 @@ class DhcpEngineTest {
         assertThat(store.writes).containsExactly("save 192.0.2.100 52:54:00:00:00:01");
         assertThat(store.leases.get(ip("192.0.2.100")).ends()).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
         assertThat(registry.meter("dhcp.server.acks").getCount()).isEqualTo(1);
+        // by message type, client kind and architecture (labels in the Prometheus export)
+        assertThat(registry.meter("dhcp.server.answers.offer.other.none").getCount()).isEqualTo(1);
+        assertThat(registry.meter("dhcp.server.answers.ack.other.none").getCount()).isEqualTo(1);
     }
 
     @Test

@@ -187,5 +187,8 @@ class HttpBootHandlerTest {
             Thread.sleep(10);
         }
         assertThat(METRICS.meter("httpboot.bytes").getCount()).isEqualTo(before + 14);
+        // by status too (bootproxy_httpboot_responses_total{status="200"} in Prometheus)
+        assertThat(METRICS.meter("httpboot.responses.200").getCount()).isPositive();
+        assertThat(METRICS.meter("httpboot.response_bytes.200").getCount()).isGreaterThanOrEqualTo(14);
     }
 }
