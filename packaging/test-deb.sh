@@ -66,7 +66,6 @@ check "user bootproxy exists, a system user without a login shell" \
 check "/var/lib/bootproxy belongs to bootproxy" test "$(stat -c %U:%a /var/lib/bootproxy)" = bootproxy:750
 check "/var/lib/tftpboot belongs to bootproxy" test "$(stat -c %U /var/lib/tftpboot)" = bootproxy
 check "/etc/bootproxy/conf.d exists" test -d /etc/bootproxy/conf.d
-check "bootproxy check accepts the packaged configuration" runuser -u bootproxy -- /usr/bin/bootproxy check /etc/bootproxy/bootproxy.yml
 
 UNIT=/lib/systemd/system/bootproxy.service
 if systemd-analyze verify "$UNIT" > "$WORK/verify.txt" 2>&1 && ! grep -q . "$WORK/verify.txt"; then
@@ -86,6 +85,24 @@ check "the unit runs as bootproxy" grep -qx 'User=bootproxy' "$UNIT"
 check "the unit grants CAP_NET_BIND_SERVICE only" grep -qx 'AmbientCapabilities=CAP_NET_BIND_SERVICE' "$UNIT"
 
 # ---- run the unit's ExecStart as its user, with its ambient capability
+as_service() {
+    setpriv --reuid=bootproxy --regid=bootproxy --init-groups --inh-caps=+net_bind_service \
+        --ambient-caps=+net_bind_service --no-new-privs -- "$@"
+}
+if as_service /usr/bin/bootproxy check /etc/bootproxy/bootproxy.yml > "$WORK/check.txt" 2>&1; then
+    ok "bootproxy check, as the service user, accepts the packaged configuration"
+else
+    bad "bootproxy check: $(cat "$WORK/check.txt")"
+fi
+ln -s /var/lib/tftpboot /var/lib/tftpboot-link
+printf 'plugins:\n  tftp:\n    root: /var/lib/tftpboot-link\n' > /etc/bootproxy/conf.d/50-test.yml
+if as_service /usr/bin/bootproxy check /etc/bootproxy/bootproxy.yml > "$WORK/check2.txt" 2>&1; then
+    bad "bootproxy check accepted a symlinked root from conf.d"
+else
+    check "bootproxy check refuses a symlinked root set in conf.d, naming the key" \
+        grep -q 'plugins.tftp.root /var/lib/tftpboot-link is a symbolic link' "$WORK/check2.txt"
+fi
+rm -f /etc/bootproxy/conf.d/50-test.yml /var/lib/tftpboot-link
 exec_start=$(sed -n 's/^ExecStart=//p' "$UNIT")
 echo hello-from-tftpboot > /var/lib/tftpboot/hello.txt
 chown bootproxy:bootproxy /var/lib/tftpboot/hello.txt

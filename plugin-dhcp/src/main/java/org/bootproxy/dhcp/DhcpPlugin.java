@@ -82,6 +82,40 @@ public final class DhcpPlugin implements ProxyPlugin<DhcpConfig> {
         return List.of(new DhcpConfigCommand(), new DhcpStoreCommand());
     }
 
+    /**
+     * The subnets and boot rules as the start builds them, the {@code unused_ip_probe} (icmp needs
+     * CAP_NET_RAW), port 67 when the server binds interfaces, and the provider's own check
+     * ({@link org.bootproxy.dhcp.provider.DhcpProvider#check}: the embedded store's
+     * {@code state_dir}, an external server it cannot reach).
+     */
+    @Override
+    public List<String> check(DhcpConfig config, PluginContext context) {
+        List<String> problems = new ArrayList<>();
+        List<Subnet> subnets = List.of();
+        try {
+            subnets = Subnet.fromConfig(config.getSubnets());
+        } catch (RuntimeException e) {
+            problems.add("subnets: " + e.getMessage());
+        }
+        try {
+            probe(config);
+        } catch (RuntimeException e) {
+            problems.add("unused_ip_probe " + config.getUnusedIpProbe() + ": " + e.getMessage());
+        }
+        try {
+            BootRules.from(config.getBoot(), context.listeners());
+        } catch (RuntimeException e) {
+            problems.add("boot: " + e.getMessage());
+        }
+        if (!config.getInterfaces().isEmpty()) {
+            org.bootproxy.spi.Checks.udpPortFree("interfaces " + config.getInterfaces() + ": DHCP port", null,
+                    "proxy".equals(config.getMode()) ? 4011 : 67).ifPresent(problems::add);
+        }
+        problems.addAll(DhcpBackends.check(config, new ProviderContext(subnets, InstantSource.system(),
+                config.getStateDir(), new MetricRegistry()), org.bootproxy.dhcp.provider.DhcpProviders.installed()));
+        return problems;
+    }
+
     @Override
     public RunningPlugin start(DhcpConfig config, PluginContext context) throws Exception {
         InstantSource clock = InstantSource.system();

@@ -44,6 +44,20 @@ public final class HttpBootPlugin implements ProxyPlugin<HttpBootConfig> {
         return List.of("http_port", "https_port");
     }
 
+    /**
+     * {@code root_dir}: when it exists, a readable directory that is no symbolic link (files are
+     * reached without following links). A missing one is no problem: the plugin answers 404 until
+     * it exists (the TFTP plugin creates the shared root).
+     */
+    @Override
+    public List<String> check(HttpBootConfig config, PluginContext context) {
+        Path root = Path.of(config.getRootDir());
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        return org.bootproxy.spi.Checks.directory("root_dir", root, false).stream().toList();
+    }
+
     @Override
     public RunningPlugin start(HttpBootConfig config, PluginContext context) {
         RunningHttpBoot running = config.build(context);

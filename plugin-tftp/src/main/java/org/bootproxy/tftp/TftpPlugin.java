@@ -45,6 +45,25 @@ public final class TftpPlugin implements ProxyPlugin<TftpConfig> {
         return List.of("tftp_servername");
     }
 
+    /**
+     * {@code root}: a directory (or one that can be created) that is no symbolic link and is
+     * writable (the API writes boot configs there); {@code listen}: a valid address whose UDP
+     * port is free.
+     */
+    @Override
+    public List<String> check(TftpConfig config, PluginContext context) {
+        List<String> problems = new java.util.ArrayList<>();
+        org.bootproxy.spi.Checks.creatableDirectory("root", config.getRoot(), true).ifPresent(problems::add);
+        try {
+            java.net.InetSocketAddress a = ListenAddress.parse(config.getListen());
+            org.bootproxy.spi.Checks.udpPortFree("listen", a.getAddress().getHostAddress(), a.getPort())
+                    .ifPresent(problems::add);
+        } catch (RuntimeException e) {
+            problems.add("listen " + config.getListen() + " is not a valid address: " + e.getMessage());
+        }
+        return problems;
+    }
+
     @Override
     public RunningPlugin start(TftpConfig config, PluginContext context) throws Exception {
         TftpServer server = startServer(config, context);

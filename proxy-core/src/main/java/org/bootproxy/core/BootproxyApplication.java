@@ -68,6 +68,14 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
         return v == null ? "0.1.0-SNAPSHOT" : v;
     }
 
+    /** {@code server}, and bootproxy's own {@code check} instead of Dropwizard's (which only parses). */
+    @Override
+    protected void addDefaultCommands(Bootstrap<BootproxyConfiguration> bootstrap) {
+        bootstrap.addCommand(new io.dropwizard.core.cli.ServerCommand<>(this));
+        // initialize() loads the plugins after this runs: the command asks for them when it runs
+        bootstrap.addCommand(new org.bootproxy.core.check.CheckCommand(() -> plugins, version()));
+    }
+
     @Override
     public void initialize(Bootstrap<BootproxyConfiguration> bootstrap) {
         plugins = PluginLoader.load(getClass().getClassLoader(), PluginLoader.modulesDir());

@@ -47,6 +47,21 @@ public interface ProxyPlugin<C extends PluginConfig> {
     }
 
     /**
+     * What {@code bootproxy check} asks a plugin before any start: everything that would make
+     * {@link #start} fail or the plugin misbehave and that can be found without starting it
+     * (roots that are missing, symlinks or not writable, ports already in use, an external
+     * service it cannot reach). Called only for an enabled plugin whose section passed
+     * validation. Must not bind, write or keep anything; may read files and probe the network
+     * briefly (a few seconds at most). {@link Checks} has the common checks.
+     *
+     * @return one line per problem, each naming the YAML key under the plugin's section and the
+     *     value ({@code root /srv/tftp is a symbolic link}); empty when the plugin would start
+     */
+    default List<String> check(C config, PluginContext context) {
+        return List.of();
+    }
+
+    /**
      * Builds and starts the plugin from its validated configuration. Called only when the plugin
      * is enabled on at least one listener. Sockets, threads and files are opened here, not earlier.
      *

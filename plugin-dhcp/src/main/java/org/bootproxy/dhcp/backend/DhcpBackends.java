@@ -31,6 +31,23 @@ public final class DhcpBackends {
         return providers.open(provider.name(), config.providerSettings(provider.name()), context);
     }
 
+    /**
+     * What {@code bootproxy check} reports for the provider: a provider that is not installed,
+     * {@code interfaces} it cannot run with, settings that violate a constraint, and whatever
+     * {@link DhcpProvider#check} finds. One line each, naming the key under {@code plugins.dhcp}.
+     */
+    public static List<String> check(DhcpConfig config, ProviderContext context, DhcpProviders providers) {
+        try {
+            DhcpProvider<?> provider = providers.find(config.getProvider());
+            checkServerMode(config, provider);
+            return providers.check(provider.name(), config.providerSettings(provider.name()), context);
+        } catch (IllegalArgumentException | IOException e) {
+            String m = e.getMessage() == null ? e.toString() : e.getMessage();
+            return List.of(m.startsWith("plugins.dhcp.") ? m.substring("plugins.dhcp.".length())
+                    : "provider " + config.getProvider() + ": " + m);
+        }
+    }
+
     /** With the installed providers. */
     public static DhcpBackend create(DhcpConfig config, ProviderContext context) throws IOException {
         return create(config, context, DhcpProviders.installed());

@@ -49,6 +49,19 @@ public interface DhcpProvider<S> {
      */
     DhcpBackend open(ProviderContext context, S settings) throws IOException;
 
+    /**
+     * What {@code bootproxy check} asks the provider without opening it: files it cannot read or
+     * write, a server or control socket it cannot reach (a short probe, a few seconds at most).
+     * Must not change anything.
+     *
+     * @return one line per problem naming the key under {@code plugins.dhcp} and the value
+     *     ({@code isc.config /etc/dhcp/dhcpd.conf is not readable}); empty when {@link #open}
+     *     would succeed
+     */
+    default java.util.List<String> check(ProviderContext context, S settings) {
+        return java.util.List.of();
+    }
+
     /** Whether the embedded DHCP server runs with this provider (true only for {@code embedded}). */
     default boolean runsEmbeddedServer() {
         return false;

@@ -159,6 +159,18 @@ public final class DhcpProviders {
         return openTyped(p, s, context);
     }
 
+    /** The problems {@link DhcpProvider#check} finds for these settings (validated first, as {@link #open} does). */
+    public List<String> check(String name, Object settings, ProviderContext context) throws IOException {
+        DhcpProvider<?> p = find(name);
+        Object s = settings == null ? bind(name, null) : settings;
+        validate(name, s);
+        return checkTyped(p, s, context);
+    }
+
+    private static <S> List<String> checkTyped(DhcpProvider<S> p, Object settings, ProviderContext context) {
+        return p.check(context, p.settingsType().cast(settings));
+    }
+
     private static <S> DhcpBackend openTyped(DhcpProvider<S> p, Object settings, ProviderContext context)
             throws IOException {
         return p.open(context, p.settingsType().cast(settings));

@@ -24,6 +24,12 @@ public final class EmbeddedProvider implements DhcpProvider<EmbeddedProvider.Set
         return Settings.class;
     }
 
+    /** {@code state_dir}: a directory (or one that can be created) that is no symbolic link and is writable. */
+    @Override
+    public java.util.List<String> check(ProviderContext context, Settings settings) {
+        return org.bootproxy.spi.Checks.creatableDirectory("state_dir", context.stateDir(), true).stream().toList();
+    }
+
     @Override
     public DhcpBackend open(ProviderContext context, Settings settings) throws IOException {
         return EmbeddedBackend.open(context.stateDir(), context.subnets(), context.clock());

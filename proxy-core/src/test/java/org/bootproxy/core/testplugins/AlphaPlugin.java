@@ -133,6 +133,13 @@ public final class AlphaPlugin implements ProxyPlugin<AlphaPlugin.Config> {
         return List.of("alpha_port", "greeting");
     }
 
+    /** A stand-in for an external service the plugin cannot reach. */
+    @Override
+    public List<String> check(Config config, PluginContext context) {
+        return "unreachable".equals(config.greeting)
+                ? List.of("greeting " + config.greeting + " cannot be reached") : List.of();
+    }
+
     @Override
     public RunningPlugin start(Config config, PluginContext context) {
         return new RunningPlugin() {
