@@ -83,7 +83,9 @@ public final class CertsCommand extends Command {
                 .help("CA validity in days (default 3650)");
         p.addArgument("--client").dest("client")
                 .help("also issue a client certificate with this CN (e.g. Foreman's host name), signed by the CA, "
-                        + "at client-<CN>.pem / client-<CN>-key.pem next to the server certificate");
+                        + "at client-<CN>.pem / client-<CN>-key.pem next to the server certificate; without --name, "
+                        + "--ip and --new-ca, an existing CA and server certificate are kept and only the client "
+                        + "certificate is written");
         p.addArgument("--owner-guid").dest("owner").help("SignatureOwner GUID of the EFI signature list (default: random)");
         p.addArgument("--new-ca").dest("new_ca").action(Arguments.storeTrue())
                 .help("make a new CA even when one exists (needs --force to replace it)");
@@ -118,10 +120,12 @@ public final class CertsCommand extends Command {
      *
      * @param names DNS names of the server certificate (first is the CN, else the first address)
      * @param addresses IP addresses of the server certificate
+     * @param keepServer {@code --client} without {@code --name}/{@code --ip}/{@code --new-ca}: when
+     *     the CA and the server certificate exist, only the client certificate is issued
      */
     public record Options(Path cert, Path key, Path ca, Path caKey, Path esl, List<String> names,
                           List<InetAddress> addresses, String caName, int keySize, int days, int caDays,
-                          UUID owner, boolean newCa, boolean force, String client) {
+                          UUID owner, boolean newCa, boolean force, String client, boolean keepServer) {
         public Options {
             Objects.requireNonNull(cert, "cert");
             Objects.requireNonNull(key, "key");
@@ -151,6 +155,7 @@ public final class CertsCommand extends Command {
         Path caKey = ns.getString("ca_key") != null ? Path.of(ns.getString("ca_key")) : ca.resolveSibling(stem + "-key.pem");
         Path esl = ns.getString("esl") != null ? Path.of(ns.getString("esl")) : ca.resolveSibling(stem + ".esl");
         List<String> names = new ArrayList<>(ns.<String>getList("names") == null ? List.of() : ns.<String>getList("names"));
+        boolean serverNamed = !names.isEmpty() || ns.<String>getList("ips") != null && !ns.<String>getList("ips").isEmpty();
         List<InetAddress> addresses = new ArrayList<>();
         for (String ip : ns.<String>getList("ips") == null ? List.<String>of() : ns.<String>getList("ips")) {
             addresses.add(literalAddress(ip, "--ip"));
@@ -172,7 +177,7 @@ public final class CertsCommand extends Command {
         try {
             return new Options(cert, key, ca, caKey, esl, names, addresses, caName, ns.getInt("key_size"),
                     ns.getInt("days"), ns.getInt("ca_days"), owner, ns.getBoolean("new_ca"), ns.getBoolean("force"),
-                    ns.getString("client"));
+                    ns.getString("client"), ns.getString("client") != null && !serverNamed && !ns.getBoolean("new_ca"));
         } catch (IllegalArgumentException e) {
             throw new CertsException(e.getMessage());
         }
@@ -201,7 +206,10 @@ public final class CertsCommand extends Command {
         }
         Path clientCert = o.client() == null ? null : o.cert().resolveSibling("client-" + o.client() + ".pem");
         Path clientKey = o.client() == null ? null : o.cert().resolveSibling("client-" + o.client() + "-key.pem");
-        List<Path> written = new ArrayList<>(List.of(o.cert(), o.key(), o.esl()));
+        // a client certificate for an existing CA and server: the server certificate (and what
+        // firmware enrolled) stays as it is
+        boolean clientOnly = o.keepServer() && reuseCa && exists(o.cert()) && exists(o.key());
+        List<Path> written = new ArrayList<>(clientOnly ? List.of() : List.of(o.cert(), o.key(), o.esl()));
         if (clientCert != null) {
             written.addAll(List.of(clientCert, clientKey));
         }
@@ -230,9 +238,12 @@ public final class CertsCommand extends Command {
         } else {
             ca = Pki.certificateAuthority(o.caName(), Pki.rsaKeyPair(o.keySize()), Duration.ofDays(o.caDays()));
         }
-        KeyPair serverKeys = Pki.rsaKeyPair(o.keySize());
-        Pki.Issued server = Pki.issue(ca, subject, serverKeys.getPublic(), serverKeys.getPrivate(),
-                Pki.Purpose.SERVER, Duration.ofDays(o.days()));
+        Pki.Issued server = null;
+        if (!clientOnly) {
+            KeyPair serverKeys = Pki.rsaKeyPair(o.keySize());
+            server = Pki.issue(ca, subject, serverKeys.getPublic(), serverKeys.getPrivate(),
+                    Pki.Purpose.SERVER, Duration.ofDays(o.days()));
+        }
         Pki.Issued client = null;
         if (o.client() != null) {
             KeyPair clientKeys = Pki.rsaKeyPair(o.keySize());
@@ -251,9 +262,11 @@ public final class CertsCommand extends Command {
                 writeKey(o.caKey(), ca.privateKey());
                 AtomicFiles.write(o.ca(), ascii(Pki.pem(ca.certificate())), PUBLIC);
             }
-            writeKey(o.key(), server.privateKey());
-            AtomicFiles.write(o.cert(), ascii(Pki.pem(server.certificate())), PUBLIC);
-            AtomicFiles.write(o.esl(), esl, PUBLIC);
+            if (server != null) {
+                writeKey(o.key(), server.privateKey());
+                AtomicFiles.write(o.cert(), ascii(Pki.pem(server.certificate())), PUBLIC);
+                AtomicFiles.write(o.esl(), esl, PUBLIC);
+            }
             if (client != null) {
                 writeKey(clientKey, client.privateKey());
                 AtomicFiles.write(clientCert, ascii(Pki.pem(client.certificate())), PUBLIC);
@@ -268,10 +281,15 @@ public final class CertsCommand extends Command {
         if (!reuseCa) {
             out.printf(line, "wrote CA key", o.caKey() + "  (mode 0600; keep it offline if you can)");
         }
-        out.printf(line, "wrote server cert", o.cert() + "  (CN=" + subject.commonName() + ", DNS " + subject.dnsNames()
-                + ", IP " + subject.addresses().stream().map(InetAddress::getHostAddress).toList() + ")");
-        out.printf(line, "wrote server key", o.key() + "  (mode 0600)");
-        out.printf(line, "wrote EFI sig. list", o.esl() + "  (EFI_CERT_X509_GUID, SignatureOwner " + o.owner() + ")");
+        if (server == null) {
+            out.printf(line, "kept server cert", o.cert() + "  (and its key " + o.key() + ")");
+        } else {
+            out.printf(line, "wrote server cert", o.cert() + "  (CN=" + subject.commonName() + ", DNS "
+                    + subject.dnsNames() + ", IP " + subject.addresses().stream().map(InetAddress::getHostAddress).toList()
+                    + ")");
+            out.printf(line, "wrote server key", o.key() + "  (mode 0600)");
+            out.printf(line, "wrote EFI sig. list", o.esl() + "  (EFI_CERT_X509_GUID, SignatureOwner " + o.owner() + ")");
+        }
         if (client != null) {
             out.printf(line, "wrote client cert", clientCert + "  (CN=" + o.client() + ", clientAuth; key " + clientKey
                     + ", mode 0600): for the orchestrator's calls to the protected API over HTTPS");

@@ -187,6 +187,32 @@ class CertsCommandTest {
     }
 
     @Test
+    void certs_clientForAnExistingCaAndServer_writesOnlyTheClientCertificate() throws Exception {
+        assertThat(bootproxy("certs", "--name", "a.example", config.toString())).as(err.toString()).isEmpty();
+        byte[] serverCert = Files.readAllBytes(tls("server.pem"));
+        byte[] serverKey = Files.readAllBytes(tls("private/server-key.pem"));
+        byte[] ca = Files.readAllBytes(tls("ca.pem"));
+        byte[] esl = Files.readAllBytes(tls("ca.esl"));
+
+        // no --force needed: nothing that exists is replaced
+        assertThat(bootproxy("certs", "--client", "foreman.example.com", config.toString())).as(err.toString()).isEmpty();
+        assertThat(out.toString()).contains("kept server cert").contains("wrote client cert");
+        assertThat(Files.readAllBytes(tls("server.pem"))).isEqualTo(serverCert);
+        assertThat(Files.readAllBytes(tls("private/server-key.pem"))).isEqualTo(serverKey);
+        assertThat(Files.readAllBytes(tls("ca.pem"))).isEqualTo(ca);
+        assertThat(Files.readAllBytes(tls("ca.esl"))).isEqualTo(esl);
+        X509Certificate client = Pki.readCertificate(tls("client-foreman.example.com.pem"));
+        client.verify(Pki.readCertificate(tls("ca.pem")).getPublicKey());
+
+        // a second client, and the same one again only with --force
+        assertThat(bootproxy("certs", "--client", "foreman2.example.com", config.toString())).isEmpty();
+        assertThat(tls("client-foreman2.example.com.pem")).exists();
+        assertThat(bootproxy("certs", "--client", "foreman.example.com", config.toString())).isPresent();
+        assertThat(err.toString()).contains("client-foreman.example.com.pem exists");
+        assertThat(Files.readAllBytes(tls("server.pem"))).isEqualTo(serverCert);
+    }
+
+    @Test
     void certs_client_issuesAClientCertificateSignedByTheCa() throws Exception {
         assertThat(bootproxy("certs", "--name", "a.example", "--client", "foreman.example.com", config.toString()))
                 .as(err.toString()).isEmpty();
