@@ -51,6 +51,11 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BootproxyApplication.class);
 
+    static {
+        // before anything in the process speaks TLS (JSSE reads the property once)
+        org.bootproxy.core.http.JdkTlsPolicy.leaveRsaKeyExchangeToBootproxy();
+    }
+
     private List<LoadedPlugin> plugins = List.of();
 
     public static void main(String[] args) throws Exception {

@@ -43,6 +43,12 @@ public final class PemHttpsConnectorFactory extends HttpsConnectorFactory {
         setWantClientAuth(true);
         setNeedClientAuth(false);
         setSupportedProtocols(this.protocols);
+        if (rsaKeyExchange && JdkTlsPolicy.removed() != null) {
+            org.slf4j.LoggerFactory.getLogger(PemHttpsConnectorFactory.class).info("TLS: this JDK's {} lists {};"
+                    + " tls_rsa_key_exchange offers the RSA key-exchange AES-GCM suites to firmware anyway, after the"
+                    + " forward-secret ones (set it to false to refuse them)", JdkTlsPolicy.PROPERTY,
+                    JdkTlsPolicy.removed());
+        }
     }
 
     @Override
