@@ -29,10 +29,35 @@ import org.eclipse.jetty.util.IteratingCallback;
  * a slow client holds no thread.
  *
  * <p>The core mounts it ({@code RunningPlugin.handlers()}) at the top of the server's handler tree.
- * It is declared non-blocking, so Jetty runs it on the thread that parsed the request: it never
- * waits for a peer or a lock (writes are asynchronous), and its file system work (the path walk,
- * a first read of at most 64 KiB, page faults on a shared mapping) runs inline, as in nginx's
- * event loop.
+ *
+ * <h2>Threading, and the file I/O it does inline</h2>
+ * It is declared non-blocking, so Jetty runs it on the thread that parsed the request, which can
+ * be a selector thread (Jetty's adaptive strategy runs a non-blocking task in place): while it
+ * runs, that selector's other connections wait. It never waits for a peer or a lock (writes are
+ * asynchronous), but it does do blocking file system calls there, exactly these, as nginx does in
+ * its event loop:
+ * <ol>
+ *   <li>The path policy: {@link org.bootproxy.spi.files.ServedRoot#check} ({@code lstat} per
+ *       component, at most {@value org.bootproxy.spi.files.ServedRoot#MAX_SEGMENTS}), and when
+ *       the file version is not known yet or its bytes are needed,
+ *       {@link org.bootproxy.spi.files.ServedRoot#open} ({@code openat} per component,
+ *       {@code fstat}, one more {@code lstat}). Metadata only.</li>
+ *   <li>A file of at most {@value FileService#SMALL_FILE} bytes: one read of it, once per file
+ *       version (kept afterwards, see {@link FileService}); a range of at most that size of a
+ *       larger file: one read of at most that size per request.</li>
+ *   <li>A larger body: {@code mmap} (reads nothing), then Jetty's non-blocking socket write copies
+ *       from the mapping, and a page not in the page cache is read from disk by the page fault,
+ *       on the writing thread. One write copies at most what the socket's send buffer has room
+ *       for, so one step reads at most that much, never the whole file; the rest goes as the
+ *       socket drains, on whichever thread Jetty completes the write.</li>
+ * </ol>
+ * Why that is bounded: the number of calls is fixed per request (items 1 and 2) or per socket
+ * write (item 3), and none waits for anything but the local disk. A boot tree is a few dozen
+ * files that every client reads, so after the first request they are in the dentry and page
+ * caches and these calls are memory copies (bench/httpboot.sh measures this steady state). What
+ * is not bounded is the disk itself: with a cold page cache on a slow disk, each of them can stall
+ * the selector thread for a disk read, the price of serving from one shared mapping without a
+ * thread hop per request.
  * It serves only the listeners httpboot is enabled on; any other request (another path, another
  * method) is declined ({@code handle} returns false) for the next handler, so the core's routing,
  * 404 text and authorization stay in charge of everything else. Thread-safe.
