@@ -91,8 +91,9 @@ import org.bootproxy.spi.log.LogSafe;
  *       client that ends its transfer with an ERROR and at once asks again (a {@code tsize} probe,
  *       then the download) may have its RRQ handled before its ERROR; the latest repeat is kept,
  *       and served as a new request when the client's ERROR ends the transfer within
- *       {@link #PARKED_NANOS} of it. A repeat within {@link #LINGER_NANOS} of the transfer's
- *       completion is a late copy too, and dropped.</li>
+ *       {@link #PARKED_NANOS} of it. A repeat handled after the transfer completed but that
+ *       arrived before (told by {@link ListenerMarks}; a burst can leave seconds of requests
+ *       queued in the listening socket) is a late copy too, and dropped.</li>
  *   <li>An RRQ from the same address and port for another file ends that port's previous
  *       request: the client has moved on.</li>
  * </ul>
@@ -111,13 +112,14 @@ public final class TftpServer {
     static final long PARKED_NANOS = 1_000_000_000L;
     private static final long STACK_SIZE = 256 * 1024;
     /**
-     * How long after a transfer completed a repeated RRQ of its peer for its file is still taken
-     * for a late retransmission: a client asks again only before its first DATA, but in a burst
-     * that copy can wait in the listening socket for seconds, and served it would start a
-     * transfer nobody waits for. A client fetching the same file again from the same port within
-     * seconds of completing it is served after its own retransmission timeout.
+     * The longest a completed transfer's peer's RRQ for its file may be taken for a late copy.
+     * A client asks again only before its first DATA, but in a burst that copy can wait in the
+     * listening socket for seconds, and served it would start a transfer nobody waits for. Which
+     * copies arrived before the completion is told by {@link ListenerMarks}; this bounds it (and
+     * is the whole rule, at {@link #FALLBACK_LINGER_NANOS}, when markers cannot be sent).
      */
-    static final long LINGER_NANOS = 5_000_000_000L;
+    static final long MAX_LINGER_NANOS = 60_000_000_000L;
+    static final long FALLBACK_LINGER_NANOS = 5_000_000_000L;
 
     private final InetSocketAddress listen;
     private final ServedRoot root;
@@ -130,7 +132,7 @@ public final class TftpServer {
     private final ConcurrentHashMap<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
     private final AtomicReferenceArray<Active> byPort = new AtomicReferenceArray<>(65536);
     private final ConcurrentHashMap<SocketAddress, Request> byPeer = new ConcurrentHashMap<>();
-    /** Transfers completed in the last {@link #LINGER_NANOS}, by peer. */
+    /** Transfers completed in the last {@link #MAX_LINGER_NANOS}, by peer. */
     private final ConcurrentHashMap<SocketAddress, Completed> completed = new ConcurrentHashMap<>();
     private NioDatagramAcceptor listener;
     /** MINA's sessions of both acceptors (keys hold the local port). */
@@ -140,6 +142,7 @@ public final class TftpServer {
     private PortPool ports;
     private ScheduledThreadPoolExecutor timer;
     private TransferClock clock;
+    private volatile ListenerMarks marks;
     private volatile InetSocketAddress boundListen;
     private volatile boolean running;
 
@@ -148,7 +151,7 @@ public final class TftpServer {
     }
 
     /** A transfer that completed: its client's late RRQ copies are not new requests. */
-    private record Completed(String file, long atNanos) {
+    private record Completed(String file, long atNanos, long mark) {
     }
 
     /** A running transfer. */
@@ -282,6 +285,12 @@ public final class TftpServer {
             stop();
             throw e instanceof IOException io ? io : new IOException("cannot listen on " + listen + ": " + e.getMessage(), e);
         }
+        try {
+            marks = ListenerMarks.start(boundListen, timer);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("TFTP: cannot send queue markers to {} ({}): a late copy of an RRQ is recognized only "
+                    + "within {} s of its transfer's end", boundListen, e.toString(), FALLBACK_LINGER_NANOS / 1_000_000_000L);
+        }
         running = true;
         LOG.info("TFTP server listening on {} serving {} (max_blksize={} max_windowsize={} timeout={} retries={} "
                 + "max_transfers={} max_transfers_per_client={})", boundListen, root.root(), settings.maxBlksize(),
@@ -357,6 +366,10 @@ public final class TftpServer {
             }
         }
         ioExecutors.clear();
+        if (marks != null) {
+            marks.close();
+            marks = null;
+        }
         if (timer != null) {
             timer.shutdownNow();
         }
@@ -384,6 +397,10 @@ public final class TftpServer {
             ByteBuffer buf = ((IoBuffer) message).buf();
             int localPort = ((InetSocketAddress) session.getLocalAddress()).getPort();
             if (localPort == boundListen.getPort()) {
+                ListenerMarks m = marks;
+                if (m != null && m.take(buf)) {
+                    return; // the marker's session is kept: one peer, reused every time
+                }
                 onListener(session, buf);
             } else {
                 onTransferPort(session, localPort, buf);
@@ -449,7 +466,7 @@ public final class TftpServer {
             return;
         }
         Completed done = completed.get(peer);
-        if (done != null && done.file().equals(rrq.filename()) && System.nanoTime() - done.atNanos() < LINGER_NANOS) {
+        if (done != null && done.file().equals(rrq.filename()) && lateCopy(done)) {
             metrics.duplicateRequests.inc();
             LOG.debug("TFTP: request for {} from {} just after its transfer completed: a late retransmission, dropped",
                     PathRefusedException.printable(rrq.filename()), peer);
@@ -509,6 +526,13 @@ public final class TftpServer {
         if (before != null && before != existing.listenerSession) {
             release(before); // (the request's own session is kept for its refusal)
         }
+    }
+
+    /** Whether an RRQ handled now for a completed transfer's peer and file arrived before its end. */
+    private boolean lateCopy(Completed done) {
+        long age = System.nanoTime() - done.atNanos();
+        ListenerMarks m = marks;
+        return m == null ? age < FALLBACK_LINGER_NANOS : age < MAX_LINGER_NANOS && !m.handledSince(done.mark());
     }
 
     private boolean takeClientSlot(InetAddress client) {
@@ -670,10 +694,11 @@ public final class TftpServer {
         switch (o.result()) {
             case COMPLETED -> {
                 metrics.completed.inc();
-                Completed c = new Completed(a.file(), System.nanoTime());
+                ListenerMarks m = marks;
+                Completed c = new Completed(a.file(), System.nanoTime(), m == null ? 0 : m.mark());
                 completed.put(a.peer(), c);
                 try {
-                    timer.schedule(() -> completed.remove(a.peer(), c), LINGER_NANOS, TimeUnit.NANOSECONDS);
+                    timer.schedule(() -> completed.remove(a.peer(), c), MAX_LINGER_NANOS, TimeUnit.NANOSECONDS);
                 } catch (RejectedExecutionException e) {
                     completed.remove(a.peer(), c); // stopping
                 }
