@@ -38,11 +38,11 @@ import org.bootproxy.dhcp.model.Reservation;
 import org.bootproxy.dhcp.model.Subnet;
 import org.bootproxy.spi.api.ApiErrors;
 import org.bootproxy.spi.api.RackParams;
+import org.bootproxy.spi.log.LogSafe;
 import org.bootproxy.spi.net.Ipv4Address;
 import org.bootproxy.spi.net.MacAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.bootproxy.spi.log.LogSafe;
 
 /**
  * {@code /dhcp}: Foreman's smart-proxy DHCP API (API.md, DHCP section) over a {@link DhcpBackend}.
@@ -67,6 +67,8 @@ public final class DhcpResource {
     private static final Pattern OPTION_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}(\\[[A-Za-z0-9_-]{1,64}])?");
     private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     private static final Pattern DNS_NAME = Pattern.compile("(?=.{1,253}$)" + LABEL + "(\\." + LABEL + ")*\\.?");
+    private static final Pattern BOOT_FILE = Pattern.compile("[A-Za-z0-9._~:/?@!$&()*+;=%\\[\\]-]+");
+    private static final int MAX_BOOT_FILE = 127;
     /** DHCP option 67 and the {@code file} field carry at most 255 bytes. */
     private static final int MAX_VALUE_BYTES = 255;
     /** Bounds a record's size in the store and in every answer that lists it. */
@@ -304,15 +306,17 @@ public final class DhcpResource {
         if (hostname == null && name == null) {
             throw ApiErrors.badRequest("Must provide hostname");
         }
-        hostname = text(hostname != null ? hostname : name, "hostname");
-        name = text(name != null ? name : hostname, "name");
+        hostname = dnsName(text(hostname != null ? hostname : name, "hostname"), "hostname");
+        name = dnsName(text(name != null ? name : hostname, "name"), "name");
         String filename = p.nonBlank("filename");
         if (filename != null) {
-            filename = text(filename, "filename");
+            filename = bootFileName(text(filename, "filename"));
         }
         String nextServer = p.nonBlank("nextServer");
-        if (nextServer != null && !Ipv4Address.isValid(nextServer) && !DNS_NAME.matcher(nextServer).matches()) {
-            throw ApiErrors.badRequest("Invalid nextServer (an IPv4 address or a host name): " + nextServer);
+        if (nextServer != null && !Ipv4Address.isValid(nextServer)
+                && (nextServer.length() > 63 || !DNS_NAME.matcher(nextServer).matches())) {
+            throw ApiErrors.badRequest("Invalid nextServer (an IPv4 address or a host name of at most 63 "
+                    + "characters, the DHCP sname field): " + LogSafe.escape(nextServer));
         }
         List<String> related = new ArrayList<>();
         for (String m : p.list("related_macs")) {
@@ -367,6 +371,29 @@ public final class DhcpResource {
     }
 
     /** A printable value of at most 255 bytes. */
+    /** A host name as DNS has it (labels of 1 to 63 letters, digits and inner dashes), else 400. */
+    private static String dnsName(String value, String what) {
+        if (!DNS_NAME.matcher(value).matches()) {
+            throw ApiErrors.badRequest("Invalid " + what + " (a DNS name: labels of 1 to 63 letters, digits and "
+                    + "inner dashes): " + LogSafe.escape(value));
+        }
+        return value;
+    }
+
+    /**
+     * A boot file name every DHCP server configuration carries as plain data: a TFTP path or a URL
+     * in ASCII without spaces, quotes, backslashes, commas or {@code #}, at most 127 bytes (the
+     * BOOTP {@code file} field), else 400.
+     */
+    private static String bootFileName(String value) {
+        if (value.length() > MAX_BOOT_FILE || !BOOT_FILE.matcher(value).matches()) {
+            throw ApiErrors.badRequest("Invalid filename (a TFTP path or URL of at most " + MAX_BOOT_FILE
+                    + " characters from A-Z a-z 0-9 - . _ ~ : / ? @ ! $ & ( ) * + ; = % [ ]): "
+                    + LogSafe.escape(value));
+        }
+        return value;
+    }
+
     private static String text(String value, String what) {
         if (value.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
             throw ApiErrors.badRequest("Value of " + what + " is longer than " + MAX_VALUE_BYTES + " bytes: "
