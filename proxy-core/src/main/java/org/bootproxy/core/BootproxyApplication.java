@@ -104,6 +104,7 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addCommand(new org.bootproxy.core.certs.CertsCommand());
+        bootstrap.addCommand(new org.bootproxy.core.register.RegisterCommand());
         for (LoadedPlugin lp : plugins) {
             if (lp.isLoaded()) {
                 addCommands(bootstrap, lp.plugin());

@@ -1,12 +1,10 @@
 package org.bootproxy.core.certs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.Command;
 import io.dropwizard.core.setup.Bootstrap;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -94,14 +92,12 @@ public final class CertsCommand extends Command {
 
     @Override
     public void run(Bootstrap<?> bootstrap, Namespace ns) throws Exception {
-        JsonNode config = null;
         String file = ns.getString("file");
-        if (file != null) {
-            try (InputStream in = bootstrap.getConfigurationSourceProvider().open(file)) {
-                config = new YAMLMapper().readTree(in);
-            } catch (IOException e) {
-                throw new CertsException("cannot read configuration " + file + ": " + e.getMessage(), e);
-            }
+        JsonNode config;
+        try {
+            config = org.bootproxy.core.config.RawConfig.read(bootstrap, file);
+        } catch (IOException e) {
+            throw new CertsException("cannot read configuration " + file + ": " + e.getMessage(), e);
         }
         execute(options(ns, config, file), System.out);
     }
@@ -308,19 +304,7 @@ public final class CertsCommand extends Command {
     }
 
     private static boolean matches(Pki.Issued ca) {
-        try {
-            java.security.Signature s = java.security.Signature.getInstance(
-                    "RSA".equals(ca.privateKey().getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA");
-            byte[] probe = "bootproxy".getBytes(StandardCharsets.US_ASCII);
-            s.initSign(ca.privateKey());
-            s.update(probe);
-            byte[] sig = s.sign();
-            s.initVerify(ca.certificate().getPublicKey());
-            s.update(probe);
-            return s.verify(sig);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+        return org.bootproxy.core.http.PemKeyStores.keyMatches(ca.privateKey(), ca.certificate());
     }
 
     private static Path path(String option, JsonNode config, String key, String flag, String file)

@@ -123,7 +123,7 @@ public final class PemKeyStores {
     }
 
     /** Whether {@code key} signs what {@code cert}'s public key verifies (works for RSA and EC alike). */
-    private static boolean keyMatches(PrivateKey key, X509Certificate cert) {
+    public static boolean keyMatches(PrivateKey key, X509Certificate cert) {
         String alg = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
