@@ -27,7 +27,9 @@ JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
 for tool in java curl mvn; do
     command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
 done
-[ -f "$JAR" ] || { echo "no $JAR: run 'mvn -B -q -DskipTests package' first" >&2; exit 1; }
+. "$REPO/bench/lib.sh"
+bench_build || exit 1   # from a fresh clone too
+[ -f "$JAR" ] || { echo "no $JAR after the build" >&2; exit 1; }
 [ "$RESERVATIONS" -le 60000 ] || { echo "at most 60000 reservations fit the /16 as numbered" >&2; exit 1; }
 
 # the journal must be on a real disk for fsync to mean anything: not tmpfs
@@ -40,9 +42,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building plugin-dhcp..." >&2
-(cd "$REPO" && mvn -B -q -o -DskipTests package -pl plugin-dhcp -Dbootproxy.modules.dir="$WORK/modules" \
-    >"$WORK/build.log" 2>&1) || { cat "$WORK/build.log" >&2; exit 1; }
+. "$REPO/bench/lib.sh"
+bench_build plugin-dhcp "$WORK/modules" || exit 1
 
 cat > "$WORK/bootproxy.yml" <<YML
 http_port: $PORT

@@ -52,9 +52,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building plugin-dhcp..." >&2
-(cd "$REPO" && mvn -B -q -o -DskipTests package -pl plugin-dhcp -Dbootproxy.modules.dir="$WORK/modules" \
-    >"$WORK/build.log" 2>&1) || { cat "$WORK/build.log" >&2; exit 1; }
+. "$REPO/bench/lib.sh"
+bench_build plugin-dhcp "$WORK/modules" || exit 1
 
 ip netns add "$NS"
 ip netns add "${NS}p"

@@ -6,7 +6,8 @@
 #   sudo bench/dhcp.sh [seconds per run (default 15)] [rates (default "2000 5000 20000")]
 #
 # Needs root (network namespaces), perfdhcp (Debian kea-admin), kea-dhcp4 (kea-dhcp4-server),
-# and the core's runnable jar (proxy-core/target/bootproxy.jar: mvn -B -q -DskipTests package).
+# and java + mvn: it builds the core's runnable jar and plugin-dhcp itself (bench_build in lib.sh), offline
+# when the local repository has everything, else from the registry, so it runs from a fresh clone.
 # Two namespaces joined by a veth pair, 198.18.0.0/15 (RFC 2544): the server on 198.18.0.1,
 # perfdhcp on 198.18.0.2 acting as a relay (giaddr) as it always does; pool 198.18.1.0 -
 # 198.19.255.254 (130,815 addresses), 100,000 simulated clients. Each server gets a warm-up at
@@ -29,7 +30,9 @@ CLI=bpbench-dhcp-cli
 for tool in java mvn perfdhcp kea-dhcp4 ip; do
     command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
 done
-[ -f "$JAR" ] || { echo "no $JAR: run 'mvn -B -q -DskipTests package' first" >&2; exit 1; }
+. "$REPO/bench/lib.sh"
+bench_build || exit 1
+[ -f "$JAR" ] || { echo "no $JAR after the build" >&2; exit 1; }
 
 # leases on a real disk, not tmpfs: fsync must mean something
 WORK=$(mktemp -d "${BENCH_DIR:-/var/tmp}/bench-dhcp.XXXXXX")
@@ -52,8 +55,7 @@ for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
 ip -n "$SRV" link set bpbv0 up
 ip -n "$CLI" link set bpbv1 up
 
-echo "building plugin-dhcp..." >&2
-(cd "$REPO" && mvn -B -q -o -DskipTests package -pl plugin-dhcp -Dbootproxy.modules.dir="$WORK/modules" >/dev/null) || exit 1
+bench_build plugin-dhcp "$WORK/modules" || exit 1
 
 # perfdhcp (single-thread mode: its multi-thread mode aborts when a reply beats its own send
 # timestamp, which a fast server provokes): prints "<rate achieved> <drops %> <sent> <received ACKs>" for one run

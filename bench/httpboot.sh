@@ -36,7 +36,8 @@ WRK_HEADER=()
 for tool in wrk nginx java curl; do
     command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx)" >&2; exit 1; }
 done
-[ -f "$JAR" ] || { echo "no $JAR: run 'mvn -B -q -DskipTests package' first" >&2; exit 1; }
+bench_build || exit 1   # from a fresh clone too
+[ -f "$JAR" ] || { echo "no $JAR after the build" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/bench-httpboot.XXXXXX)
 chmod 755 "$WORK"   # nginx workers run as www-data
@@ -54,8 +55,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building plugin-httpboot..." >&2
-(cd "$REPO" && mvn -B -q -o -DskipTests package -pl plugin-httpboot -Dbootproxy.modules.dir="$WORK/modules" >/dev/null)
+bench_build plugin-httpboot "$WORK/modules" || exit 1
 
 ROOT=$WORK/root
 mkdir -p "$ROOT/grub2"

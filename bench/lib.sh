@@ -20,3 +20,28 @@ logging:
       archive: false
 YML
 }
+
+# bench_build [MODULE MODULES_DIR]: builds what a benchmark runs, from a fresh clone too. With no
+# arguments: the whole tree (proxy-core/target/bootproxy.jar and modules/) unless the core jar is
+# there. With MODULE: that plugin and what it needs (-am), its jars into MODULES_DIR. Offline first
+# (fast, no network), else with the registry (a fresh machine has nothing cached); the build's own
+# output is shown when it fails, never a silent stop.
+bench_build() {
+    local repo log
+    repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+    log=$(mktemp)
+    local args=(-B -q -DskipTests package)
+    if [ $# -ge 2 ]; then
+        args+=(-pl "$1" -am "-Dbootproxy.modules.dir=$2")
+    elif [ -f "${BOOTPROXY_JAR:-$repo/proxy-core/target/bootproxy.jar}" ]; then
+        rm -f "$log"; return 0
+    fi
+    echo "building ${1:-bootproxy} (mvn ${args[*]})..." >&2
+    if (cd "$repo" && mvn -o "${args[@]}" >"$log" 2>&1) || (cd "$repo" && mvn "${args[@]}" >"$log" 2>&1); then
+        rm -f "$log"; return 0
+    fi
+    echo "build failed (mvn ${args[*]}):" >&2
+    tail -40 "$log" >&2
+    rm -f "$log"
+    return 1
+}

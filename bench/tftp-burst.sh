@@ -41,7 +41,8 @@ for tool in ip tftp in.tftpd dnsmasq java sha256sum bc python3; do
     command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install tftp-hpa tftpd-hpa dnsmasq-base bc python3)" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
-[ -f "$JAR" ] || { echo "no $JAR: run 'mvn -B -q -DskipTests package' first" >&2; exit 1; }
+bench_build || exit 1   # from a fresh clone too
+[ -f "$JAR" ] || { echo "no $JAR after the build" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/bench-tftp-burst.XXXXXX)
 chmod 755 "$WORK"
@@ -59,8 +60,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building plugin-tftp..." >&2
-(cd "$REPO" && mvn -B -q -o -DskipTests package -pl plugin-tftp -Dbootproxy.modules.dir="$WORK/modules" >/dev/null)
+bench_build plugin-tftp "$WORK/modules" || exit 1
 
 ROOT=$WORK/root
 mkdir -p "$ROOT"

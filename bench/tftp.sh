@@ -52,7 +52,8 @@ for tool in ip atftp in.tftpd dnsmasq gcc java sha256sum; do
     command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install atftp tftpd-hpa dnsmasq-base gcc)" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
-[ -f "$JAR" ] || { echo "no $JAR: run 'mvn -B -q -DskipTests package' first" >&2; exit 1; }
+bench_build || exit 1   # from a fresh clone too
+[ -f "$JAR" ] || { echo "no $JAR after the build" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/bench-tftp.XXXXXX)
 chmod 755 "$WORK"
@@ -70,8 +71,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building plugin-tftp and the relay..." >&2
-(cd "$REPO" && mvn -B -q -o -DskipTests package -pl plugin-tftp -Dbootproxy.modules.dir="$WORK/modules" >/dev/null)
+bench_build plugin-tftp "$WORK/modules" || exit 1
 gcc -O2 -o "$WORK/tftp-relay" "$REPO/bench/tftp-relay.c"
 
 ROOT=$WORK/root

@@ -25,6 +25,19 @@ public interface PluginCommand<C extends PluginConfig> {
     default void configure(Subparser subparser) {
     }
 
-    /** Runs the command; output goes to {@code out}. Throw to fail with a message. */
+    /**
+     * Runs the command; output goes to {@code out}. Throw to fail: an {@link IllegalArgumentException},
+     * {@link IllegalStateException} or {@link java.io.IOException} is an operator's problem and is
+     * printed as its message alone, with a non-zero exit; anything else also gets its stack trace.
+     */
     void run(Namespace namespace, C config, java.io.PrintStream out) throws Exception;
+
+    /**
+     * As {@link #run(Namespace, PluginConfig, java.io.PrintStream)}, also given the listeners of the
+     * configuration file ({@code http_port}, {@code https_port}, {@code bind_host}); the core calls
+     * this one. The default ignores them.
+     */
+    default void run(Namespace namespace, C config, Listeners listeners, java.io.PrintStream out) throws Exception {
+        run(namespace, config, out);
+    }
 }

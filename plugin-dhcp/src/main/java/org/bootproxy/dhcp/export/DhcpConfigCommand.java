@@ -23,13 +23,15 @@ import org.bootproxy.spi.PluginCommand;
  * configuration for an external DHCP server that gives the same boot answers as bootproxy's
  * embedded server — the rules of {@code plugins.dhcp.boot} (built-in ones included), the subnets of
  * {@code plugins.dhcp.subnets}, and the reservations stored in {@code plugins.dhcp.state_dir} when
- * the embedded store can be read (not while bootproxy runs on it: then a comment says they were
- * left out). It only reads the store, never changes it; a damaged store fails the command with
- * the damage's file, offset and reason.
+ * the embedded store can be read. It only reads the store, never changes it; a store it cannot
+ * read (bootproxy running on it, not a directory, damaged) fails the command with the reason and a
+ * non-zero exit rather than print a configuration that silently lacks the reservations
+ * ({@code --without-reservations} exports the rules and subnets alone on purpose).
  *
  * <p>{@code ${next_server}} becomes {@code --next-server}, else {@code boot.next_server}, else the
  * address of the first configured interface; {@code ${http_port}}/{@code ${https_port}} become
- * {@code --http-port}/{@code --https-port} (defaults 8000 and 8443, bootproxy's defaults).
+ * {@code --http-port}/{@code --https-port}, else the configuration file's {@code http_port} and
+ * {@code https_port}, else 8000 and 8443.
  */
 public final class DhcpConfigCommand implements PluginCommand<DhcpConfig> {
 
@@ -51,17 +53,25 @@ public final class DhcpConfigCommand implements PluginCommand<DhcpConfig> {
                 .help("next server / host of boot URLs (default: boot.next_server, else the first interface's address)");
         subparser.addArgument("--next-server6").dest("next_server6")
                 .help("IPv6 address or host name for DHCPv6 boot URLs (isc6, kea6)");
-        subparser.addArgument("--http-port").dest("http_port").type(Integer.class).setDefault(8000)
-                .help("the proxy's HTTP port in boot URLs (default 8000)");
-        subparser.addArgument("--https-port").dest("https_port").type(Integer.class).setDefault(8443)
-                .help("the proxy's HTTPS port in boot URLs (default 8443)");
+        subparser.addArgument("--http-port").dest("http_port").type(Integer.class)
+                .help("the proxy's HTTP port in boot URLs (default: http_port of the configuration, else 8000)");
+        subparser.addArgument("--https-port").dest("https_port").type(Integer.class)
+                .help("the proxy's HTTPS port in boot URLs (default: https_port of the configuration, else 8443)");
+        subparser.addArgument("--without-reservations").dest("without_reservations")
+                .action(net.sourceforge.argparse4j.impl.Arguments.storeTrue())
+                .help("leave the stored reservations out (otherwise a store that cannot be read fails the command)");
     }
 
     @Override
     public void run(Namespace ns, DhcpConfig config, PrintStream out) throws Exception {
+        run(ns, config, new Listeners(null, null, "*", false, false), out);
+    }
+
+    @Override
+    public void run(Namespace ns, DhcpConfig config, Listeners listeners, PrintStream out) throws Exception {
         ExportFormat format = ExportFormat.parse(ns.getString("format"));
-        Integer http = ns.getInt("http_port");
-        Integer https = ns.getInt("https_port");
+        Integer http = firstOf(ns.getInt("http_port"), listeners.httpPort(), 8000);
+        Integer https = firstOf(ns.getInt("https_port"), listeners.httpsPort(), 8443);
         BootRules rules = BootRules.from(config.getBoot(), new Listeners(http, https, "*", true, true));
         List<Subnet> subnets = Subnet.fromConfig(config.getSubnets());
         String next = ns.getString("next_server");
@@ -76,7 +86,8 @@ public final class DhcpConfigCommand implements PluginCommand<DhcpConfig> {
                     + " plugins.dhcp.interfaces to take it from)");
         }
         List<String> notes = new ArrayList<>();
-        List<Reservation> reservations = reservations(config, subnets, notes);
+        List<Reservation> reservations = Boolean.TRUE.equals(ns.getBoolean("without_reservations"))
+                ? List.of() : reservations(config, subnets, notes);
         ExportModel model = new ExportModel(subnets, reservations, rules, next, ns.getString("next_server6"),
                 config.getInterfaces());
         String text = format.render(model);
@@ -87,10 +98,18 @@ public final class DhcpConfigCommand implements PluginCommand<DhcpConfig> {
         out.flush();
     }
 
+    private static Integer firstOf(Integer a, Integer b, int fallback) {
+        return a != null ? a : b != null ? b : fallback;
+    }
+
     private static List<Reservation> reservations(DhcpConfig config, List<Subnet> subnets, List<String> notes)
-            throws StoreDamagedException {
-        if (!"embedded".equals(config.getProvider()) || !Files.isDirectory(config.getStateDir())) {
-            return List.of();
+            throws java.io.IOException {
+        if (!"embedded".equals(config.getProvider()) || !Files.exists(config.getStateDir())) {
+            return List.of(); // nothing was ever stored there
+        }
+        if (!Files.isDirectory(config.getStateDir())) {
+            throw new java.io.IOException("cannot read the reservations: state_dir " + config.getStateDir()
+                    + " is not a directory (--without-reservations exports the rules alone)");
         }
         List<Reservation> out = new ArrayList<>();
         // read-only: never cuts, creates or rewrites a file of the store
@@ -101,8 +120,9 @@ public final class DhcpConfigCommand implements PluginCommand<DhcpConfig> {
         } catch (StoreDamagedException e) {
             throw e; // a configuration without some reservations would look complete: fail instead
         } catch (Exception e) {
-            notes.add("reservations of " + config.getStateDir() + " not included: " + e.getMessage());
-            return List.of();
+            throw new java.io.IOException("cannot read the reservations of " + config.getStateDir() + ": "
+                    + e.getMessage() + " (a running bootproxy holds its store: stop it, or use --without-reservations)",
+                    e);
         }
         return out;
     }

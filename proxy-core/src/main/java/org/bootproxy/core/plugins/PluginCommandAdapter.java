@@ -5,11 +5,13 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.core.ConsoleAppender;
+import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.bootproxy.core.BootproxyConfiguration;
+import org.bootproxy.spi.Listeners;
 import org.bootproxy.spi.PluginCommand;
 import org.bootproxy.spi.PluginConfig;
 import org.bootproxy.spi.ProxyPlugin;
@@ -45,8 +47,22 @@ public final class PluginCommandAdapter<C extends PluginConfig> extends Configur
         quietLogging();
         PluginConfig section = configuration.getPlugins().section(plugin.name())
                 .orElseGet(() -> PluginSections.newInstance(plugin.configClass()));
-        command.run(namespace, plugin.configClass().cast(section), System.out);
+        Integer http = configuration.getHttpPort();
+        Integer https = configuration.httpsConfigured() ? configuration.getHttpsPort() : null;
+        command.run(namespace, plugin.configClass().cast(section),
+                new Listeners(http, https, configuration.getBindHost(), http != null, https != null), System.out);
         System.out.flush();
+    }
+
+    /** An operator's problem is one line on standard error (and exit 1), not a stack trace. */
+    @Override
+    public void onError(Cli cli, Namespace namespace, Throwable e) {
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof java.io.IOException) {
+            cli.getStdErr().println("bootproxy " + command.name() + ": " + e.getMessage());
+        } else {
+            super.onError(cli, namespace, e);
+        }
     }
 
     private static void quietLogging() {
