@@ -102,6 +102,7 @@ plugins:
     enabled: true
     root: $ROOT
     listen: $SRV_IP:$BP_PORT
+    max_transfers_per_client: 1000  # the 100 concurrent clients share one address
 YML
 bootproxy_yaml_tail "$WORK/bootproxy.log"
 } > "$WORK/bootproxy.yml"
