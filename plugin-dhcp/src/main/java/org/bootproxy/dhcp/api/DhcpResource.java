@@ -315,8 +315,9 @@ public final class DhcpResource {
         String nextServer = p.nonBlank("nextServer");
         if (nextServer != null && !Ipv4Address.isValid(nextServer)
                 && (nextServer.length() > 63 || !DNS_NAME.matcher(nextServer).matches())) {
-            throw ApiErrors.badRequest("Invalid nextServer (an IPv4 address or a host name of at most 63 "
-                    + "characters, the DHCP sname field): " + LogSafe.escape(nextServer));
+            // a host name longer than 63 characters fits no DHCP sname field
+            throw ApiErrors.badRequest("Invalid nextServer (an IPv4 address or a host name): "
+                    + LogSafe.escape(nextServer));
         }
         List<String> related = new ArrayList<>();
         for (String m : p.list("related_macs")) {
