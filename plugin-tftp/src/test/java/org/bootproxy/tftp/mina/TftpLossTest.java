@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The server and atftp in two network namespaces joined by a veth pair, with nftables dropping 5%
- * of the UDP datagrams arriving in each namespace (no netem on this kernel). The server runs as
+ * The server and a client in two network namespaces joined by a veth pair, with nftables dropping
+ * 5% of the UDP datagrams arriving in each namespace for tftp-hpa, and in the client's for atftp
+ * (see the test for why; no netem on this kernel). The server runs as
  * a child process ({@link TftpServerMain}) inside its namespace, since a JVM cannot move its
  * sockets into another namespace.
  */
@@ -85,7 +86,14 @@ class TftpLossTest {
             reader.start();
             TftpServerLiveTest.awaitUntil(() -> log.stream().anyMatch(l -> l.startsWith("listening on")));
 
-            dropIncomingUdp(srv, 5, atftp);
+            // atftp 0.8 answers a duplicate DATA with one extra ACK and then ignores further
+            // duplicates, and its own timer restarts on every datagram, so while a server resends
+            // every second it never resends its ACK: an ACK and that extra ACK both lost (about 0.25%
+            // per block at 5%, one transfer in two over 256 blocks) stall it for good. That is
+            // atftp's limit, as its second-OACK abort is; loss of ACKs is tftp-hpa's case here.
+            if (!atftp) {
+                dropIncomingUdp(srv, 5, false);
+            }
             dropIncomingUdp(cli, 5, atftp);
 
             Shell.Result r = atftp
@@ -98,7 +106,7 @@ class TftpLossTest {
             assertThat(got).as(r.output()).exists();
             assertThat(Files.readAllBytes(got)).isEqualTo(content);
 
-            long drops = dropped(srv) + dropped(cli);
+            long drops = Math.max(0, dropped(srv)) + dropped(cli);
             assertThat(drops).as("datagrams dropped by nftables").isPositive();
 
             // the server's end of the transfer: "sent", or "abandoned" when the client's final ACK
