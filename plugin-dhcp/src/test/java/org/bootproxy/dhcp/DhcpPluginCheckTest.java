@@ -65,4 +65,55 @@ class DhcpPluginCheckTest {
         assertThat(check("enabled: true\nstate_dir: " + link + "\n"))
                 .containsExactly("state_dir " + link + " is a symbolic link (name the real directory)");
     }
+
+    private static int closedPort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort(); // free again once closed: nothing listens there
+        }
+    }
+
+    @Test
+    void isc_namesUnreadableFilesAndAnOmapiPortNobodyAnswers_andPassesWhenDhcpdIsThere() throws Exception {
+        int port = closedPort();
+        String yaml = "enabled: true\nprovider: isc\nisc:\n  server: 127.0.0.1\n  omapi_port: %d\n  config: %s\n  leases: %s\n";
+        List<String> problems = check(yaml.formatted(port, dir.resolve("dhcpd.conf"), dir.resolve("dhcpd.leases")));
+        assertThat(problems).hasSize(3);
+        assertThat(problems.get(0)).isEqualTo("isc.config " + dir.resolve("dhcpd.conf") + " does not exist");
+        assertThat(problems.get(1)).isEqualTo("isc.leases " + dir.resolve("dhcpd.leases") + " does not exist");
+        assertThat(problems.get(2)).startsWith("isc.server/omapi_port 127.0.0.1:" + port + " cannot be reached");
+
+        Files.writeString(dir.resolve("dhcpd.conf"), "");
+        Files.writeString(dir.resolve("dhcpd.leases"), "");
+        try (java.net.ServerSocket omapi = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(check(yaml.formatted(omapi.getLocalPort(), dir.resolve("dhcpd.conf"), dir.resolve("dhcpd.leases"))))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void kea_namesAControlSocketNobodyListensOn_andPassesWhenKeaListens() throws Exception {
+        Path socket = dir.resolve("kea4-ctrl-socket");
+        String yaml = "enabled: true\nprovider: kea\nkea:\n  control_socket: " + socket + "\n";
+        assertThat(check(yaml)).singleElement().asString().startsWith("kea.control_socket " + socket + " cannot be reached");
+        try (java.nio.channels.ServerSocketChannel kea = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            kea.bind(java.net.UnixDomainSocketAddress.of(socket));
+            assertThat(check(yaml)).isEmpty();
+        }
+        int port = closedPort();
+        assertThat(check("enabled: true\nprovider: kea\nkea:\n  url: http://127.0.0.1:" + port + "/\n"))
+                .singleElement().asString().startsWith("kea.url 127.0.0.1:" + port + " cannot be reached");
+    }
+
+    @Test
+    void dnsmasq_namesAMissingConfigAndAPidFileOfNoRunningProcess() throws Exception {
+        Path pid = Files.writeString(dir.resolve("dnsmasq.pid"), "999999999\n");
+        String yaml = "enabled: true\nprovider: dnsmasq\ndnsmasq:\n  config: %s\n  pid_file: %s\n";
+        assertThat(check(yaml.formatted(dir.resolve("dnsmasq.conf"), pid))).containsExactly(
+                "dnsmasq.config " + dir.resolve("dnsmasq.conf") + " does not exist",
+                "dnsmasq.pid_file " + pid + " names process 999999999, which is not running");
+        Files.writeString(dir.resolve("dnsmasq.conf"), "");
+        Files.writeString(pid, ProcessHandle.current().pid() + "\n");
+        assertThat(check(yaml.formatted(dir.resolve("dnsmasq.conf"), pid))).isEmpty();
+    }
 }

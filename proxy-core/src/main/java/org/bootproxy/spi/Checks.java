@@ -97,6 +97,51 @@ public final class Checks {
         }
     }
 
+    /** A file the service reads: it exists, is a regular file and is readable by this user. */
+    public static Optional<String> readableFile(String key, Path file) {
+        if (file == null) {
+            return Optional.of(key + " is not set");
+        }
+        if (!Files.exists(file)) {
+            return Optional.of(key + " " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            return Optional.of(key + " " + file + " is not a regular file");
+        }
+        if (!Files.isReadable(file)) {
+            return Optional.of(key + " " + file + " is not readable by user " + System.getProperty("user.name"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A TCP server the service talks to (an external DHCP server's control port): a connect
+     * within {@code timeout}; nothing is sent.
+     */
+    public static Optional<String> tcpReachable(String key, String host, int port, java.time.Duration timeout) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getByName(host), port), (int) timeout.toMillis());
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(key + " " + host + ":" + port + " cannot be reached: "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+    }
+
+    /** A unix-domain socket the service talks to (a control socket): a connect; nothing is sent. */
+    public static Optional<String> unixSocketReachable(String key, Path socket) {
+        if (socket == null) {
+            return Optional.of(key + " is not set");
+        }
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socket))) {
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(key + " " + socket + " cannot be reached: "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+    }
+
     private static InetSocketAddress address(String host, int port) throws IOException {
         return host == null || "*".equals(host) ? new InetSocketAddress(port)
                 : new InetSocketAddress(InetAddress.getByName(host), port);

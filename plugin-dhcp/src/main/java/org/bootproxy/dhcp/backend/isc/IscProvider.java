@@ -18,6 +18,17 @@ public final class IscProvider implements DhcpProvider<IscSettings> {
         return IscSettings.class;
     }
 
+    /** dhcpd.conf and dhcpd.leases readable, dhcpd's OMAPI port answering a connect (nothing is sent). */
+    @Override
+    public java.util.List<String> check(ProviderContext context, IscSettings settings) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        org.bootproxy.spi.Checks.readableFile("isc.config", settings.config).ifPresent(out::add);
+        org.bootproxy.spi.Checks.readableFile("isc.leases", settings.leases).ifPresent(out::add);
+        org.bootproxy.spi.Checks.tcpReachable("isc.server/omapi_port", settings.server, settings.omapiPort,
+                java.time.Duration.ofMillis(settings.connectTimeout.toMilliseconds())).ifPresent(out::add);
+        return out;
+    }
+
     @Override
     public DhcpBackend open(ProviderContext context, IscSettings settings) throws IOException {
         return IscBackend.open(context, settings);
