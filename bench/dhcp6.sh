@@ -134,6 +134,7 @@ mkdir -p "$WORK/kea"
 cat > "$WORK/kea/kea-dhcp6.conf" <<JSON
 { "Dhcp6": {
     "interfaces-config": { "interfaces": [ "bpb6v0" ] },
+    "data-directory": "$WORK/kea",
     "lease-database": { "type": "memfile", "persist": true, "name": "$WORK/kea/leases6.csv", "lfc-interval": 3600 },
     "preferred-lifetime": 3600, "valid-lifetime": 3600, "renew-timer": 1800, "rebind-timer": 2880,
     "subnet6": [ { "id": 1, "subnet": "2001:db8:b::/64", "interface": "bpb6v0",

@@ -130,13 +130,18 @@ public final class DhcpPlugin implements ProxyPlugin<DhcpConfig> {
             // external provider's server (DhcpBackends refused server mode with interfaces for it)
             LeaseStore store = backend instanceof LeaseStore s ? s
                     : "proxy".equals(config.getMode()) ? new ProxyReservations(backend) : null;
-            if (store != null) {
+            List<Subnet6> subnets6 = Subnet6.fromConfig(config.getSubnets6());
+            // DHCPv6 only (no DHCPv4 subnets, server mode): the DHCPv4 server would have nothing to
+            // serve, and an IPv6-only interface has no IPv4 address for it to bind
+            boolean v6Only = subnets.isEmpty() && !subnets6.isEmpty() && "server".equals(config.getMode());
+            if (store != null && !v6Only) {
                 // stopped before the backend
                 DhcpServer server = new DhcpServer(config, store, bootRules, context.listeners(), context.metrics());
                 started.add(server::stop);
                 server.start();
+            } else if (v6Only && !config.getInterfaces().isEmpty()) {
+                LOG.info("dhcp: no DHCPv4 subnets configured: only the DHCPv6 server runs");
             }
-            List<Subnet6> subnets6 = Subnet6.fromConfig(config.getSubnets6());
             if (!subnets6.isEmpty()) {
                 startDhcp6(config, backend, subnets6, subnets, bootRules, context, started);
             }
