@@ -157,12 +157,7 @@ KEA_RSS=$(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$SERVER_PID/status 2>
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
 
 echo "# peak RSS: bootproxy $BP_RSS (whole JVM), kea-dhcp4 $KEA_RSS"
-echo "# ratio bootproxy/kea of achieved exchanges/s, per offered rate:"
-for rate in $RATES; do
-    b=$(awk -v r="$rate" '$1=="bootproxy" && $2==r {print $3}' "$WORK/results")
-    k=$(awk -v r="$rate" '$1=="kea" && $2==r {print $3}' "$WORK/results")
-    awk -v r="$rate" -v b="$b" -v k="$k" 'BEGIN { printf "#   %6s/s: %.2fx\n", r, (k > 0 ? b / k : 0) }'
-done
+bench_ratios "$WORK/results" "$RATES"
 
 if [ "${DHCP_API:-1}" = 1 ] && [ -x "$REPO/bench/dhcp-api.sh" ]; then
     echo

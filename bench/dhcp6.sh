@@ -7,7 +7,7 @@
 #   sudo bench/dhcp6.sh [seconds per run (default 15)] [rates (default "1000 3000 10000")]
 #
 # Needs root (network namespaces), perfdhcp (Debian kea-admin), kea-dhcp6 (kea-dhcp6-server), Maven
-# and a JDK; it builds bootproxy itself when proxy-core/target/bootproxy.jar is missing. Two
+# and a JDK; it builds the core jar and plugin-dhcp itself (bench_build in lib.sh). Two
 # namespaces joined by a veth pair; perfdhcp multicasts from the client's link-local address to
 # ff02::1:2, as clients on the link do. Pool 2001:db8:b::/64 (2^64 addresses), 100,000 simulated
 # clients. Each server gets a warm-up ($WARMUP s, default 15) at 1,000/s, then one run per rate;
@@ -20,7 +20,6 @@ RATES=${2:-"1000 3000 10000"}
 CLIENTS=100000
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${BOOTPROXY_JAR:-$REPO/proxy-core/target/bootproxy.jar}
-MODULES=${BOOTPROXY_MODULES:-$REPO/modules}
 JAVA_OPTS=${JAVA_OPTS:--Xmx512m}
 SRV=bpbench-dhcp6-srv
 CLI=bpbench-dhcp6-cli
@@ -29,10 +28,8 @@ CLI=bpbench-dhcp6-cli
 for tool in java mvn perfdhcp kea-dhcp6 ip; do
     command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install kea-admin kea-dhcp6-server maven)" >&2; exit 1; }
 done
-if [ ! -f "$JAR" ] || [ ! -d "$MODULES/dhcp" ]; then
-    echo "building bootproxy (mvn -B -q -DskipTests package)..." >&2
-    (cd "$REPO" && mvn -B -q -DskipTests package) || exit 1
-fi
+. "$REPO/bench/lib.sh"
+bench_build || exit 1
 
 WORK=$(mktemp -d "${BENCH_DIR:-/var/tmp}/bench-dhcp6.XXXXXX")
 SERVER_PID=
@@ -44,6 +41,10 @@ cleanup() {
     if [ "${KEEP:-0}" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+
+# the dhcp plugin of this tree, built into the work directory (modules/ may hold another build)
+bench_build plugin-dhcp "$WORK/modules" || exit 1
+MODULES=$WORK/modules
 
 ip netns del "$SRV" 2>/dev/null; ip netns del "$CLI" 2>/dev/null
 ip netns add "$SRV" && ip netns add "$CLI" || exit 1
@@ -153,9 +154,4 @@ KEA_RSS=$(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$SERVER_PID/status 2>
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
 
 echo "# peak RSS: bootproxy $BP_RSS (whole JVM), kea-dhcp6 $KEA_RSS"
-echo "# ratio bootproxy/kea of achieved exchanges/s, per offered rate:"
-for rate in $RATES; do
-    b=$(awk -v r="$rate" '$1=="bootproxy" && $2==r {print $3}' "$WORK/results")
-    k=$(awk -v r="$rate" '$1=="kea" && $2==r {print $3}' "$WORK/results")
-    awk -v r="$rate" -v b="$b" -v k="$k" 'BEGIN { printf "#   %6s/s: %.2fx\n", r, (k > 0 ? b / k : 0) }'
-done
+bench_ratios "$WORK/results" "$RATES"

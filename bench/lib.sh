@@ -45,3 +45,15 @@ bench_build() {
     rm -f "$log"
     return 1
 }
+
+# bench_ratios RESULTS "RATES" [A B]: for each offered rate, the ratio of A's achieved rate to B's
+# (default bootproxy and kea) from RESULTS lines "<server> <offered> <achieved> ...".
+bench_ratios() {
+    local results=$1 rates=$2 a=${3:-bootproxy} b=${4:-kea} rate x y
+    echo "# ratio $a/$b of achieved exchanges/s, per offered rate:"
+    for rate in $rates; do
+        x=$(awk -v s="$a" -v r="$rate" '$1==s && $2==r {print $3}' "$results")
+        y=$(awk -v s="$b" -v r="$rate" '$1==s && $2==r {print $3}' "$results")
+        awk -v r="$rate" -v x="$x" -v y="$y" 'BEGIN { printf "#   %6s/s: %.2fx\n", r, (y > 0 ? x / y : 0) }'
+    done
+}
