@@ -8,6 +8,8 @@
 # Environment:
 #   E2E_TIMEOUT   seconds one VM may take to reach its last milestone (default 150)
 #   E2E_KEEP=1    keep the work directory even after a pass (it is always kept after a failure)
+#   E2E_GRACE     seconds the logs are still watched for milestones after the VM stopped (default 8:
+#                 a TFTP transfer whose final ACK never came ends after retries x timeout)
 #   E2E_WORKDIR   parent of the work directories (default /tmp)
 #   BOOTPROXY_JAR, BOOTPROXY_MODULES   the built proxy (default: this repository's build output)
 #   ACCEL         QEMU accelerator (default tcg; the suite never needs KVM)
@@ -325,7 +327,7 @@ since() { awk -v a="$(date +%s.%N)" -v b="$1" 'BEGIN{printf "%.1f", a-b}'; }
 # VM stops, FAILRE matches the serial console, or E2E_TIMEOUT passes. Prints each time.
 # A milestone whose name starts with "!" must NOT be seen (checked at the end).
 milestones() {
-  local serial=$1 left=0 m name file re failing=""
+  local serial=$1 left=0 m name file re failing="" gone=""
   unset AT; declare -gA AT
   for m in "${MS[@]}"; do [[ $m == !* ]] || left=$((left+1)); done
   while :; do
@@ -336,7 +338,12 @@ milestones() {
       if grep -aqE "$re" "$file" 2>/dev/null; then AT[$name]=$(since "$T0"); left=$((left-1)); fi
     done
     [ $left -le 0 ] && break
-    kill -0 "$QPID" 2>/dev/null || break
+    # the VM is gone (powered off at the marker, or failed): server-side lines may still come, e.g.
+    # a TFTP transfer whose final ACK the booted kernel never sent ends after retries x timeout
+    if ! kill -0 "$QPID" 2>/dev/null; then
+      [ -z "$gone" ] && gone=$(date +%s)
+      [ $(( $(date +%s) - gone )) -ge "${E2E_GRACE:-8}" ] && break
+    fi
     if [ -n "$FAILRE" ] && grep -aqE "$FAILRE" "$serial" 2>/dev/null; then
       # one more pass over the logs a second later, then give up
       [ -n "$failing" ] && break

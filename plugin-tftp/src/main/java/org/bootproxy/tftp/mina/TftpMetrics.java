@@ -14,7 +14,7 @@ public final class TftpMetrics {
 
     /** The names this class registers. */
     public static final List<String> NAMES = List.of("tftp.transfers.completed", "tftp.transfers.aborted",
-            "tftp.transfers.timed_out", "tftp.transfers.failed", "tftp.bytes", "tftp.retransmits", "tftp.errors",
+            "tftp.transfers.timed_out", "tftp.transfers.unconfirmed", "tftp.transfers.failed", "tftp.bytes", "tftp.retransmits", "tftp.errors",
             "tftp.refused", "tftp.busy", "tftp.malformed", "tftp.unknown_tid", "tftp.duplicate_requests",
             "tftp.active");
 
@@ -22,6 +22,8 @@ public final class TftpMetrics {
     final Counter completed;
     final Counter aborted;
     final Counter timedOut;
+    /** Every block sent, the final ACK never came (see {@code TransferOutcome.Result.UNCONFIRMED}). */
+    final Counter unconfirmed;
     final Counter failed;
     final Counter bytes;
     final Counter retransmits;
@@ -39,6 +41,7 @@ public final class TftpMetrics {
         completed = registry.counter("tftp.transfers.completed");
         aborted = registry.counter("tftp.transfers.aborted");
         timedOut = registry.counter("tftp.transfers.timed_out");
+        unconfirmed = registry.counter("tftp.transfers.unconfirmed");
         failed = registry.counter("tftp.transfers.failed");
         bytes = registry.counter("tftp.bytes");
         retransmits = registry.counter("tftp.retransmits");
@@ -82,6 +85,10 @@ public final class TftpMetrics {
 
     public long timedOut() {
         return timedOut.getCount();
+    }
+
+    public long unconfirmed() {
+        return unconfirmed.getCount();
     }
 
     public long aborted() {

@@ -710,6 +710,11 @@ public final class TftpServer {
                 LOG.info("TFTP: {} to {} ({}) ended after {} bytes in {} ms, {} retransmits: {}", file, a.peer(),
                         a.options(), o.bytes(), ms, o.retransmits(), LogSafe.escape(o.detail()));
             }
+            case UNCONFIRMED -> {
+                metrics.unconfirmed.inc();
+                LOG.info("TFTP: sent {} to {} ({}): {} bytes in {} ms, {} retransmits; {}", file, a.peer(),
+                        a.options(), o.bytes(), ms, o.retransmits(), o.detail());
+            }
             case TIMED_OUT -> {
                 metrics.timedOut.inc();
                 metrics.errors.inc();

@@ -289,12 +289,15 @@ public final class ReadTransfer {
         }
         if (++timeoutsInARow > maxRetries) {
             sendError(ErrorCode.NOT_DEFINED, "timed out");
-            // a lost final ACK looks the same as a vanished client; say which blocks were out
-            String detail = finalBlock >= 0 && sent == finalBlock
-                    ? "every block was sent but the final one was never acknowledged (last ACK: block " + acked
-                            + " of " + finalBlock + "; the client may have the whole file)"
-                    : "no ACK after " + maxRetries + " retransmissions, last acknowledged block " + acked;
-            end(new TransferOutcome(TransferOutcome.Result.TIMED_OUT, bytes, elapsed(), retransmits, detail));
+            // a lost final ACK: the client most likely has the file (and is running it)
+            if (finalBlock >= 0 && sent == finalBlock) {
+                end(new TransferOutcome(TransferOutcome.Result.UNCONFIRMED, bytes, elapsed(), retransmits,
+                        "every block was sent but the final ACK never came (last ACK: block " + acked + " of "
+                                + finalBlock + "); the client may have started the file at once"));
+            } else {
+                end(new TransferOutcome(TransferOutcome.Result.TIMED_OUT, bytes, elapsed(), retransmits,
+                        "no ACK after " + maxRetries + " retransmissions, last acknowledged block " + acked));
+            }
             return;
         }
         if (state == State.WAIT_OACK_ACK) {

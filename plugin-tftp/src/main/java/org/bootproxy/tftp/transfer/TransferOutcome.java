@@ -17,8 +17,14 @@ public record TransferOutcome(Result result, long bytes, long durationNanos, lon
         COMPLETED,
         /** The client sent an ERROR (e.g. a tsize probe or a refused option). */
         CLIENT_ABORTED,
-        /** No progress after the configured retries. */
+        /** No progress after the configured retries, with blocks still unsent. */
         TIMED_OUT,
+        /**
+         * Every block was sent, but the final ACK never came within the retries. The client most
+         * likely has the whole file: a boot loader that starts what it loaded at once (GRUB after
+         * its initrd, PXE ROMs) may never get its last ACK onto the wire (RFC 1350 section 6).
+         */
+        UNCONFIRMED,
         /** The file could not be read. */
         READ_ERROR,
         /** The server stopped. */

@@ -419,6 +419,27 @@ class TftpServerLiveTest {
     }
 
     @Test
+    void lostFinalAck_endsUnconfirmed_afterResendingOnlyTheFinalBlock() throws Exception {
+        long unconfirmed = server.metrics().unconfirmed();
+        long timedOut = server.metrics().timedOut();
+        try (RawClient c = new RawClient(lo)) {
+            // grub2/grub.cfg: 4000 bytes, 8 blocks of 512 without options; every one but the last ACKed
+            c.send(port, new ReadRequest("grub2/grub.cfg", TransferMode.OCTET, Options.NONE));
+            int finalBlock = 4000 / 512 + 1;
+            for (int b = 1; b < finalBlock; b++) {
+                RawClient.Received d = c.receive();
+                assertThat(((Data) d.packet()).block()).isEqualTo(b);
+                c.send(d.fromPort(), new Ack(b));
+            }
+            for (int resend = 0; resend <= 3; resend++) { // the first send and 3 retries, nothing else
+                assertThat(((Data) c.receive(2500).packet()).block()).isEqualTo(finalBlock);
+            }
+        }
+        awaitUntil(() -> server.metrics().unconfirmed() == unconfirmed + 1, 5);
+        assertThat(server.metrics().timedOut()).isEqualTo(timedOut);
+    }
+
+    @Test
     void vanishedClient_isAbandonedAfterItsRetries_andItsThreadEnds() throws Exception {
         long before = server.metrics().timedOut();
         int tid;

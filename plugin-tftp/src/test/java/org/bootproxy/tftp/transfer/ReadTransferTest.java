@@ -332,16 +332,32 @@ class ReadTransferTest {
     }
 
     @Test
-    void lostFinalAck_isAbandonedAfterRetries_sayingEveryBlockWentOut() {
+    void lostFinalAck_endsUnconfirmedAfterRetries_sayingEveryBlockWentOut() {
         ReadTransfer t = transfer(data(1000), 512, 1, Options.NONE, 2);
         t.start();
         t.onAck(1);
         assertThat(blocks(sink.drain())).containsExactly(1, 2);
+        clock.advance(2 * SECOND);
+        assertThat(blocks(sink.drain())).as("the final block, resent on each timeout").containsExactly(2, 2);
+        assertThat(outcomes).isEmpty();
+        clock.advance(SECOND);
+        assertThat(outcomes).singleElement().satisfies(o -> {
+            assertThat(o.result()).isEqualTo(TransferOutcome.Result.UNCONFIRMED);
+            assertThat(o.bytes()).isEqualTo(1000);
+            assertThat(o.retransmits()).isEqualTo(2);
+            assertThat(o.detail()).contains("every block was sent").contains("block 1 of 2");
+        });
+    }
+
+    @Test
+    void silenceWithBlocksStillUnsent_isTimedOut_notUnconfirmed() {
+        ReadTransfer t = transfer(data(1500), 512, 1, Options.NONE, 2);
+        t.start();
+        t.onAck(1);
         clock.advance(3 * SECOND);
         assertThat(outcomes).singleElement().satisfies(o -> {
             assertThat(o.result()).isEqualTo(TransferOutcome.Result.TIMED_OUT);
-            assertThat(o.bytes()).isEqualTo(1000);
-            assertThat(o.detail()).contains("every block was sent").contains("block 1 of 2");
+            assertThat(o.detail()).contains("last acknowledged block 1");
         });
     }
 }
