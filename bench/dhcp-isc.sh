@@ -113,7 +113,7 @@ logging:
       currentLogFilename: $WORK/bootproxy.log
       archive: false
 YML
-ip netns exec "$NS" java -Xmx512m -Dbootproxy.modules="$WORK/modules" -jar "$JAR" server "$WORK/bootproxy.yml" \
+ip netns exec "$NS" java -Xmx512m ${BENCH_JVM_OPTS:-} -Dbootproxy.modules="$WORK/modules" -jar "$JAR" server "$WORK/bootproxy.yml" \
     >"$WORK/stdout.log" 2>&1 &
 for _ in $(seq 1 300); do
     ip netns exec "$NS" curl -fs "http://127.0.0.1:$PORT/dhcp" >/dev/null 2>&1 && break

@@ -62,6 +62,59 @@ class IscLiveTest {
                 """.formatted(dir.resolve("static-hosts.conf")), "");
     }
 
+    /**
+     * dhcpd's own refusal: another OMAPI client (omshell, as smart-proxy or an admin would use it)
+     * created a host of that name a moment ago, before bootproxy's leases-file view shows it (at
+     * most ~1 s; here the view is made to lag for good by pointing bootproxy at a copy of the
+     * leases file). The create then reaches dhcpd, which refuses it: 409 with dhcpd's message,
+     * and dhcpd holds nothing of the refused reservation.
+     */
+    @Test
+    void aHostNameDhcpdAlreadyHas_isRefusedByDhcpd_as409WithItsMessage_leavingNothing() throws Exception {
+        NetNs.requireAvailable();
+        Path dir = Files.createTempDirectory("bp-isc-refusal");
+        NetNs[] pair = NetNs.pair("ir", "192.0.2.1/24", "ik", null);
+        NetNs srv = pair[0];
+        Dhcpd dhcpd = dhcpd(srv, dir);
+        try {
+            dhcpd.start();
+            Path lagging = dir.resolve("lagging.leases");
+            Files.copy(dhcpd.leases, lagging);
+            NetNs.Shell.Result om = NetNs.Shell.runWithInput(30, """
+                    key %s "%s"
+                    server 127.0.0.1
+                    port %d
+                    connect
+                    new host
+                    set name = "other.example.com"
+                    set hardware-address = 52:54:00:00:60:01
+                    set hardware-type = 1
+                    set ip-address = 192.0.2.60
+                    create
+                    """.formatted(Dhcpd.KEY_NAME, dhcpd.secret, Dhcpd.OMAPI_PORT),
+                    srv.wrap("omshell").toArray(String[]::new));
+            assertThat(om.output()).doesNotContain("can't", "not connected");
+            assertThat(Files.readString(dhcpd.leases)).contains("host other.example.com {");
+
+            Path yaml = dir.resolve("bootproxy.yml");
+            Files.writeString(yaml, yaml(dir, PORT + 20, dhcpd, null).replace("leases: " + dhcpd.leases,
+                    "leases: " + lagging));
+            try (LiveApp app = LiveApp.start(srv, PORT + 20, yaml, dir.resolve("app.log"))) {
+                String r = app.post(NET, "hostname=other.example.com&mac=52%3A54%3A00%3A00%3A60%3A02&ip=192.0.2.61"
+                        + "&network=192.0.2.0&name=other.example.com&related_macs[]");
+                assertThat(r).as(app.logText()).endsWith("409").contains("refused by dhcpd", "already exists");
+            }
+            String leases = Files.readString(dhcpd.leases);
+            assertThat(leases).doesNotContain("52:54:00:00:60:02", "192.0.2.61");
+            assertThat(leases).contains("hardware ethernet 52:54:00:00:60:01;");
+        } finally {
+            dhcpd.close();
+            srv.close();
+            pair[1].close();
+            NetNs.Shell.run(30, "rm", "-rf", dir.toString());
+        }
+    }
+
     @Test
     void reservations_areHostObjectsDhcpdServes_acrossRestarts_andLeasesShowInTheApi() throws Exception {
         NetNs.requireAvailable();

@@ -20,21 +20,39 @@ public record Ipv4Address(int value) implements Comparable<Ipv4Address> {
         if (text == null) {
             throw new IllegalArgumentException("Invalid IPv4 address: null");
         }
-        String[] parts = text.trim().split("\\.", -1);
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("Invalid IPv4 address: " + text);
-        }
+        String t = text.trim();
+        // four decimal octets 0-255 without leading zeros; parsed in place (this runs per DHCP
+        // packet and per API request, so no split/regex/stream garbage)
         int v = 0;
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
-                    || (p.length() > 1 && p.charAt(0) == '0')) {
-                throw new IllegalArgumentException("Invalid IPv4 address: " + text);
+        int octets = 0;
+        int i = 0;
+        int n = t.length();
+        while (octets < 4) {
+            int start = i;
+            int o = 0;
+            while (i < n && i - start < 4) {
+                char c = t.charAt(i);
+                if (c < '0' || c > '9') {
+                    break;
+                }
+                o = o * 10 + (c - '0');
+                i++;
             }
-            int o = Integer.parseInt(p);
-            if (o > 255) {
+            int digits = i - start;
+            if (digits == 0 || digits > 3 || o > 255 || (digits > 1 && t.charAt(start) == '0')) {
                 throw new IllegalArgumentException("Invalid IPv4 address: " + text);
             }
             v = (v << 8) | o;
+            octets++;
+            if (octets < 4) {
+                if (i >= n || t.charAt(i) != '.') {
+                    throw new IllegalArgumentException("Invalid IPv4 address: " + text);
+                }
+                i++;
+            }
+        }
+        if (i != n) {
+            throw new IllegalArgumentException("Invalid IPv4 address: " + text);
         }
         return new Ipv4Address(v);
     }

@@ -154,7 +154,8 @@ final class LeasesFollower implements AutoCloseable {
      */
     private byte[] readFrom(FileChannel ch, long start, byte[] carry, LeasesParser p, LeasesView target, long[] off)
             throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        // sized to what is there (an append is usually a few hundred bytes), at most CHUNK
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.max(1, Math.min(CHUNK, ch.size() - start)));
         long pos = start;
         byte[] rest = carry;
         while (true) {
