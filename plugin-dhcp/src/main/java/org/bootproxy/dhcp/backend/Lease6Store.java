@@ -2,7 +2,9 @@ package org.bootproxy.dhcp.backend;
 
 import java.io.IOException;
 import java.net.Inet6Address;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import org.bootproxy.dhcp.model.Lease6;
 import org.bootproxy.dhcp.protocol6.Duid;
@@ -28,4 +30,12 @@ public interface Lease6Store {
 
     /** Removes the binding of {@code ip}; no-op when there is none. */
     void removeLease6(Inet6Address ip) throws IOException;
+
+    /**
+     * Removes every binding whose {@code expires} is at or before {@code expiredBy}, whatever its
+     * state, and returns them once their removal is durable (a restart does not bring them back).
+     * The test is made again at removal time, so a binding renewed meanwhile stays. On an
+     * {@link IOException} the removals that could not be made durable are not visible either.
+     */
+    List<Lease6> removeLeases6ExpiredBy(Instant expiredBy) throws IOException;
 }

@@ -61,6 +61,12 @@ public final class Dhcp6Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Dhcp6Engine.class);
     /** How long an ADVERTISEd address is kept for its client (RFC 8415 leaves it to the server). */
     static final Duration OFFER_HOLD = Duration.ofSeconds(60);
+    /**
+     * How long an expired binding (active, or declined) stays in the store before {@link #reclaim}
+     * removes it; Kea's {@code hold-reclaimed-time} default. Its address is free from the moment
+     * the binding expires; while it is kept, a returning client still gets its old address back.
+     */
+    public static final Duration HOLD_RECLAIMED = Duration.ofHours(1);
 
     /**
      * Where a message arrived: the receiving interface and its addresses (the source of the server
@@ -567,6 +573,35 @@ public final class Dhcp6Engine {
             offers.values().removeIf(o -> !o.expires().isAfter(now));
             offersByOwner.values().removeIf(o -> !o.expires().isAfter(now));
         }
+    }
+
+    /**
+     * Removes, durably, the bindings that expired {@link #HOLD_RECLAIMED} or longer ago, so a
+     * network of churning clients (reinstalls, new VMs: new DUIDs) does not grow the store without
+     * bound; the server calls it periodically. Never throws: a store failure is logged and counted,
+     * and the next run tries again.
+     *
+     * @return how many bindings were removed
+     */
+    public int reclaim() {
+        Instant expiredBy = clock.instant().minus(HOLD_RECLAIMED);
+        List<Lease6> removed;
+        try {
+            removed = store.removeLeases6ExpiredBy(expiredBy);
+        } catch (IOException | RuntimeException e) {
+            metrics.storeErrors.inc();
+            LOG.warn("dhcp6: cannot remove the bindings expired by {}: {}", expiredBy, e.toString());
+            return 0;
+        }
+        for (Lease6 l : removed) {
+            LOG.debug("dhcp6: removed the expired binding {}", l);
+        }
+        if (!removed.isEmpty()) {
+            metrics.bindingsRemoved.inc(removed.size());
+            LOG.info("dhcp6: removed {} binding(s) expired by {} ({} after expiry); {} left", removed.size(),
+                    expiredBy, HOLD_RECLAIMED, store.leases6().size());
+        }
+        return removed.size();
     }
 
     /** A DUID-LL from a MAC, or a DUID-EN-like random one when there is none. */

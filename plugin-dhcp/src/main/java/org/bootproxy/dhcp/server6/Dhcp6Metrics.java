@@ -23,6 +23,8 @@ public final class Dhcp6Metrics {
     /** IAs that got NoAddrsAvail. */
     final Counter poolExhausted;
     final Counter storeErrors;
+    /** Expired bindings removed from the store ({@link Dhcp6Engine#reclaim}). */
+    final Counter bindingsRemoved;
     final Counter sendErrors;
     /** REPLYs and ADVERTISEs that carried a boot file URL (option 59). */
     final Meter bootAnswers;
@@ -40,6 +42,7 @@ public final class Dhcp6Metrics {
         declines = registry.counter(p + "declines");
         poolExhausted = registry.counter(p + "pool_exhausted");
         storeErrors = registry.counter(p + "store_errors");
+        bindingsRemoved = registry.counter(p + "bindings_removed");
         sendErrors = registry.counter(p + "send_errors");
         bootAnswers = registry.meter(p + "boot_answers");
     }

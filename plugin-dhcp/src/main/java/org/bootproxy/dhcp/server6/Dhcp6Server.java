@@ -63,6 +63,8 @@ public final class Dhcp6Server {
     /** Workers wait for durable writes; more of them means more bindings per group commit. */
     private static final int WORKERS = 16;
     private static final int QUEUE = 4096;
+    /** How often expired bindings are looked for (Kea: {@code flush-reclaimed-timer-wait-time}, 25 s). */
+    static final long RECLAIM_PERIOD_SECONDS = 60;
     /** How long the interfaces' addresses are cached (they change rarely: DAD, a renumbering). */
     private static final long ADDRESS_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -139,6 +141,7 @@ public final class Dhcp6Server {
         workers.allowCoreThreadTimeOut(true);
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "dhcp6-sweeper"));
         sweeper.scheduleWithFixedDelay(engine::sweep, 10, 10, TimeUnit.SECONDS);
+        sweeper.scheduleWithFixedDelay(engine::reclaim, 10, RECLAIM_PERIOD_SECONDS, TimeUnit.SECONDS);
         receiver = daemon(this::receive, "dhcp6-receiver");
         receiver.start();
         LOG.info("dhcp6: DHCPv6 server on {} ([::]:{} joined ff02::1:2), server id {}",

@@ -297,6 +297,22 @@ class Dhcp6EngineTest {
     }
 
     @Test
+    void reclaim_whenTheStoreCannotWrite_keepsTheBindings_countsTheError_andDoesNotThrow() throws Exception {
+        Dhcp6Message.ClientServer r = answer(msg(Dhcp6MessageType.SOLICIT, clientId(CLIENT), iaNa(1),
+                new Dhcp6Option(Dhcp6Option.RAPID_COMMIT, new byte[0])));
+        now.set(now.get().plus(SUBNET.leaseTime()).plus(Dhcp6Engine.HOLD_RECLAIMED));
+        store.failWrites = true;
+
+        assertThat(engine.reclaim()).isZero();
+        assertThat(registry.counter("dhcp6.server.store_errors").getCount()).isEqualTo(1);
+        assertThat(store.lease6ByIp(address(r))).isPresent();
+
+        store.failWrites = false;
+        assertThat(engine.reclaim()).isEqualTo(1);
+        assertThat(store.byIp).isEmpty();
+    }
+
+    @Test
     void mutatedDatagrams_areDroppedOrAnswered_neverThrow() throws Exception {
         // every message type the engine answers, relayed and not, then 20,000 random mutations of them
         List<byte[]> seeds = new ArrayList<>();

@@ -2,6 +2,8 @@ package org.bootproxy.dhcp.server6;
 
 import java.io.IOException;
 import java.net.Inet6Address;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -47,5 +49,15 @@ final class MemoryLease6Store implements Lease6Store {
             throw new IOException("No space left on device");
         }
         byIp.remove(ip);
+    }
+
+    @Override
+    public synchronized List<Lease6> removeLeases6ExpiredBy(Instant expiredBy) throws IOException {
+        if (failWrites) {
+            throw new IOException("No space left on device");
+        }
+        List<Lease6> removed = new ArrayList<>();
+        byIp.values().removeIf(l -> !l.expires().isAfter(expiredBy) && removed.add(l));
+        return removed;
     }
 }

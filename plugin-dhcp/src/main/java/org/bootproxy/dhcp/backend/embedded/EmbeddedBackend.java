@@ -69,6 +69,8 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore, Lease6Sto
 
     /** Journal size that triggers a snapshot and rotation, unless configured otherwise. */
     public static final long DEFAULT_COMPACT_BYTES = 16L << 20;
+    /** How many expired bindings one lock acquisition removes. */
+    private static final int REMOVALS_PER_LOCK = 1024;
 
     private final List<Subnet> subnets;
     private final InstantSource clock;
@@ -465,6 +467,51 @@ public final class EmbeddedBackend implements DhcpBackend, LeaseStore, Lease6Sto
             lock.unlock();
         }
         awaitIo(durable);
+    }
+
+    /**
+     * Removes the expired bindings in chunks of {@link #REMOVALS_PER_LOCK}, so DHCPv6 writes wait
+     * for the lock no longer than one chunk takes; the removals share group commits.
+     */
+    @Override
+    public List<Lease6> removeLeases6ExpiredBy(java.time.Instant expiredBy) throws IOException {
+        List<Inet6Address> due = new ArrayList<>();
+        for (Lease6 l : lease6ByIp.values()) {
+            if (!l.expires().isAfter(expiredBy)) {
+                due.add(l.ip());
+            }
+        }
+        List<Lease6> candidates = new ArrayList<>();
+        List<CompletableFuture<Void>> durable = new ArrayList<>();
+        for (int from = 0; from < due.size(); from += REMOVALS_PER_LOCK) {
+            lock.lock();
+            try {
+                for (Inet6Address ip : due.subList(from, Math.min(due.size(), from + REMOVALS_PER_LOCK))) {
+                    Lease6 l = lease6ByIp.get(ip);
+                    if (l != null && !l.expires().isAfter(expiredBy)) { // not renewed or taken over meanwhile
+                        durable.add(writeIo(new StoreRecord.DeleteLease6(ip)));
+                        candidates.add(l);
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        List<Lease6> removed = new ArrayList<>(candidates.size());
+        IOException failed = null;
+        for (int i = 0; i < durable.size(); i++) {
+            try {
+                awaitIo(durable.get(i));
+                removed.add(candidates.get(i));
+            } catch (IOException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw new IOException("could not remove " + (candidates.size() - removed.size()) + " of "
+                    + candidates.size() + " expired DHCPv6 bindings: " + failed.getMessage(), failed);
+        }
+        return removed;
     }
 
     // ------------------------------------------------------------------ applying records
