@@ -67,22 +67,21 @@ public record Subnet(Ipv4Network network, Ipv4Address rangeFirst, Ipv4Address ra
             throw new IllegalArgumentException("plugins.dhcp.subnets: " + e.getMessage(), e);
         }
         String where = "plugins.dhcp.subnets[" + net + "]";
-        Ipv4Address first = null;
-        Ipv4Address last = null;
-        if (!c.getRange().isEmpty()) {
-            if (c.getRange().size() != 2) {
-                throw new IllegalArgumentException(where + ".range must be [first, last]: " + c.getRange());
-            }
-            first = parse(where + ".range", c.getRange().get(0));
-            last = parse(where + ".range", c.getRange().get(1));
+        List<Ipv4Address> range;
+        try {
+            range = c.rangeBounds(Ipv4Address::parse);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + "." + e.getMessage(), e);
         }
+        Ipv4Address first = range.isEmpty() ? null : range.get(0);
+        Ipv4Address last = range.isEmpty() ? null : range.get(1);
         Integer mtu = c.getInterfaceMtu();
         try {
             return new Subnet(net, first, last, parseAll(where + ".routers", c.getRouters()),
                     parseAll(where + ".domain_name_servers", c.getDomainNameServers()),
                     c.getDomainName() == null || c.getDomainName().isBlank() ? null : c.getDomainName().trim(),
                     parseAll(where + ".ntp_servers", c.getNtpServers()),
-                    Duration.ofMillis(c.getLeaseTime().toMilliseconds()), mtu);
+                    c.leaseDuration(), mtu);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("plugins.dhcp.subnets: " + e.getMessage(), e);
         }

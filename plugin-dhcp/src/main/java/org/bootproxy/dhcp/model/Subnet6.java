@@ -53,20 +53,14 @@ public record Subnet6(Ipv6Network network, Inet6Address first, Inet6Address last
             String where = "plugins.dhcp.subnets6[" + out.size() + "]";
             try {
                 Ipv6Network net = Ipv6Network.parse(c.getNetwork());
-                Inet6Address first = null;
-                Inet6Address last = null;
-                if (!c.getRange().isEmpty()) {
-                    if (c.getRange().size() != 2) {
-                        throw new IllegalArgumentException("range must be [first, last], got " + c.getRange());
-                    }
-                    first = Ipv6Network.parseAddress(c.getRange().get(0));
-                    last = Ipv6Network.parseAddress(c.getRange().get(1));
-                }
+                List<Inet6Address> range = c.rangeBounds(Ipv6Network::parseAddress);
+                Inet6Address first = range.isEmpty() ? null : range.get(0);
+                Inet6Address last = range.isEmpty() ? null : range.get(1);
                 List<Inet6Address> dns = new ArrayList<>();
                 for (String d : c.getDnsServers()) {
                     dns.add(Ipv6Network.parseAddress(d));
                 }
-                Subnet6 s = new Subnet6(net, first, last, dns, Duration.ofMillis(c.getLeaseTime().toMilliseconds()));
+                Subnet6 s = new Subnet6(net, first, last, dns, c.leaseDuration());
                 for (Subnet6 other : out) {
                     if (other.network.contains(net.address()) || net.contains(other.network.address())) {
                         throw new IllegalArgumentException("network " + net + " overlaps " + other.network);

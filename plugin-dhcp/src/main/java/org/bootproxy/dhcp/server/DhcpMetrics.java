@@ -59,18 +59,6 @@ public final class DhcpMetrics {
         leaseWrite = registry.timer(p + "lease_write");
     }
 
-    public long malformed() {
-        return malformed.getCount();
-    }
-
-    public long ignored() {
-        return ignored.getCount();
-    }
-
-    public long acks() {
-        return acks.getCount();
-    }
-
     /**
      * Counts an answer as {@code dhcp.server.answers.<type>.<client kind>.<architecture>} (the
      * Prometheus export turns the three parts into labels): e.g. {@code answers.offer.PXEClient.7};

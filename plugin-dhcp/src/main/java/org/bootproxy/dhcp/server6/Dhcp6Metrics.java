@@ -46,16 +46,4 @@ public final class Dhcp6Metrics {
         sendErrors = registry.counter(p + "send_errors");
         bootAnswers = registry.meter(p + "boot_answers");
     }
-
-    public long malformed() {
-        return malformed.getCount();
-    }
-
-    public long ignored() {
-        return ignored.getCount();
-    }
-
-    public long replies() {
-        return replies.getCount();
-    }
 }

@@ -28,6 +28,8 @@ class SubnetTest {
         assertThat(s.rangeFirst()).isEqualTo(Ipv4Address.parse("192.0.2.100"));
         assertThat(s.routers()).containsExactly(Ipv4Address.parse("192.0.2.1"));
         assertThat(s.leaseTime().toHours()).isEqualTo(12);
+        assertThat(Subnet.fromConfig(config(Map.of("network", "192.0.2.0/24", "lease_time", "90s"))).leaseTime())
+                .isEqualTo(java.time.Duration.ofSeconds(90));
         assertThat(s.firstHost()).isEqualTo(Ipv4Address.parse("192.0.2.1"));
         assertThat(s.lastHost()).isEqualTo(Ipv4Address.parse("192.0.2.254"));
         assertThat(s.isHostAddress(Ipv4Address.parse("192.0.2.0"))).isFalse();
@@ -44,6 +46,12 @@ class SubnetTest {
                 List.of("192.0.2.100", "192.0.3.1"))))).hasMessageContaining("range 192.0.2.100-192.0.3.1");
         assertThatThrownBy(() -> Subnet.fromConfig(config(Map.of("network", "192.0.2.0/24", "range",
                 List.of("192.0.2.200", "192.0.2.100"))))).hasMessageContaining("first > last");
+        assertThatThrownBy(() -> Subnet.fromConfig(config(Map.of("network", "192.0.2.0/24", "range",
+                List.of("192.0.2.100"))))).hasMessage(
+                        "plugins.dhcp.subnets[192.0.2.0/24].range must be [first, last]: [192.0.2.100]");
+        assertThatThrownBy(() -> Subnet.fromConfig(config(Map.of("network", "192.0.2.0/24", "range",
+                List.of("192.0.2.100", "192.0.2.x"))))).hasMessageStartingWith("plugins.dhcp.subnets[192.0.2.0/24].range: ")
+                .hasMessageContaining("192.0.2.x");
         assertThatThrownBy(() -> Subnet.fromConfig(config(Map.of("network", "192.0.2.0/24", "routers",
                 List.of("gw.example.com"))))).hasMessageContaining("routers").hasMessageContaining("gw.example.com");
         assertThatThrownBy(() -> Subnet.fromConfig(config(Map.of("network", "192.0.2.0/24", "interface_mtu", 20))))
@@ -58,5 +66,13 @@ class SubnetTest {
         Subnet p2p = Subnet.fromConfig(config(Map.of("network", "192.0.2.4/31")));
         assertThat(p2p.firstHost()).isEqualTo(Ipv4Address.parse("192.0.2.4"));
         assertThat(p2p.lastHost()).isEqualTo(Ipv4Address.parse("192.0.2.5"));
+    }
+
+    @Test
+    void aPlainCidrEntry_isASubnetWithoutPool() {
+        Subnet s = Subnet.fromConfig(JSON.convertValue("192.0.2.0/24", SubnetConfig.class));
+        assertThat(s.network().toString()).isEqualTo("192.0.2.0/24");
+        assertThat(s.rangeFirst()).isNull();
+        assertThat(s.leaseTime().toHours()).isEqualTo(12);
     }
 }
