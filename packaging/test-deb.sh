@@ -6,7 +6,8 @@
 #     its own with only loopback): the real system and its network are not touched;
 #   - the unit passes systemd-analyze verify (with and without the CAP_NET_RAW drop-in);
 #   - runs the unit's ExecStart as its User with its ambient capability and checks /features, a
-#     TFTP read on port 69 and the Prometheus text on the admin port;
+#     TFTP read on port 69 and the Prometheus text on the admin port; its ExecReload (SIGHUP) leaves
+#     it running;
 #   - an upgrade (a repacked higher version) keeps an edited conffile and the state; remove keeps
 #     configuration, state and user; purge removes them and the user but not the TFTP root's files.
 # Needs root, dpkg, lintian, systemd (for systemd-analyze), curl, util-linux (unshare, setpriv).
@@ -83,6 +84,7 @@ fi
 rm -rf /etc/systemd/system/bootproxy.service.d
 check "the unit runs as bootproxy" grep -qx 'User=bootproxy' "$UNIT"
 check "the unit grants CAP_NET_BIND_SERVICE only" grep -qx 'AmbientCapabilities=CAP_NET_BIND_SERVICE' "$UNIT"
+check "the unit reloads with SIGHUP" grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$UNIT"
 
 # ---- run the unit's ExecStart as its user, with its ambient capability
 as_service() {
@@ -128,6 +130,14 @@ curl -fsS http://127.0.0.1:8001/prometheus > "$WORK/prometheus.txt" 2>&1 || true
 check "the admin port serves Prometheus text with bootproxy metrics" grep -q '^bootproxy_' "$WORK/prometheus.txt"
 check "the admin port listens on loopback only" grep -qE '127\.0\.0\.1\]?:8001 ' <(ss -Htln)
 check "the start log names the configuration files read" grep -q 'Configuration read from /etc/bootproxy/bootproxy.yml' "$WORK/service.log"
+# systemctl reload: the unit's ExecReload, as its user, with $MAINPID the service; the packaged
+# configuration has no HTTPS listener, so the service says there is nothing to reload and runs on
+exec_reload=$(sed -n 's/^ExecReload=//p' "$UNIT")
+as_service ${exec_reload//\$MAINPID/$SERVICE_PID} || bad "ExecReload ($exec_reload) failed"
+for _ in $(seq 1 60); do grep -q 'Reload: nothing to reload' "$WORK/service.log" && break; sleep 0.5; done
+check "ExecReload (SIGHUP) is handled: the log says there is nothing to reload" \
+    grep -q 'Reload: nothing to reload (no HTTPS listener' "$WORK/service.log"
+check "the service runs on after ExecReload" curl -fsS -o /dev/null http://127.0.0.1:8000/features
 stop_service
 
 # ---- upgrade: a higher version of the same package

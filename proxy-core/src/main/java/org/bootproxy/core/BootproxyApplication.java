@@ -57,6 +57,7 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
     }
 
     private List<LoadedPlugin> plugins = List.of();
+    private HangupReload reload;
 
     public static void main(String[] args) throws Exception {
         new BootproxyApplication().run(args);
@@ -119,9 +120,15 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
         }
     }
 
+    /** What SIGHUP runs in the server this application started (null before {@code run}). */
+    public HangupReload reload() {
+        return reload;
+    }
+
     @Override
     public void run(BootproxyConfiguration config, Environment env) {
-        ApplicationConnectors.apply(config);
+        reload = new HangupReload(ApplicationConnectors.apply(config));
+        env.lifecycle().manage(reload);
 
         LogBuffer logBuffer = new LogBuffer(config.getLogBuffer(), config.getLogBufferErrors());
         ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)

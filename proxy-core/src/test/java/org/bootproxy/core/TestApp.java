@@ -58,6 +58,10 @@ final class TestApp implements AutoCloseable {
         throw new IllegalStateException("no admin listener");
     }
 
+    BootproxyApplication application() {
+        return (BootproxyApplication) support.getApplication();
+    }
+
     static final String QUIET_LOGGING = org.bootproxy.testing.TestYaml.QUIET_SERVER;
 
     @Override

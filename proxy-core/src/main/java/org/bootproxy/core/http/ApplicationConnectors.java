@@ -63,14 +63,19 @@ public final class ApplicationConnectors {
         }
     }
 
-    /** Replaces the server factory's application connectors. */
-    public static void apply(BootproxyConfiguration config) {
+    /**
+     * Replaces the server factory's application connectors.
+     *
+     * @return the HTTPS listener's reloader, empty without {@code https_port}
+     */
+    public static Optional<TlsReloader> apply(BootproxyConfiguration config) {
         ServerFactory sf = config.getServerFactory();
         if (!(sf instanceof DefaultServerFactory dsf)) {
             throw new ListenerConfigException("server.type must be 'default' (bootproxy builds its own listeners "
                     + "from http_port and https_port)", null);
         }
         List<ConnectorFactory> connectors = new ArrayList<>();
+        Optional<TlsReloader> tls = Optional.empty();
         String bind = "*".equals(config.getBindHost()) ? null : config.getBindHost();
         if (config.getHttpPort() != null) {
             HttpConnectorFactory http = new HttpConnectorFactory();
@@ -94,6 +99,7 @@ public final class ApplicationConnectors {
                 https.setUriCompliance(URI_COMPLIANCE);
                 https.setSelectorThreads(Optional.of(SELECTOR_THREADS));
                 connectors.add(https);
+                tls = Optional.of(https.tlsReloader());
             } catch (PemKeyStores.PemException e) {
                 throw new ListenerConfigException(e.getMessage(), e);
             }
@@ -108,5 +114,6 @@ public final class ApplicationConnectors {
         // boot images are served as they are: compressing them costs CPU, drops Content-Length
         // (which firmware needs) and gains nothing on already-compressed kernels
         dsf.getGzipFilterFactory().setExcludedPaths(Set.of("/httpboot/*", "/EFI/*"));
+        return tls;
     }
 }

@@ -1,11 +1,18 @@
 package org.bootproxy.core.http;
 
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.dropwizard.jetty.HttpsConnectorFactory;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.ThreadPool;
 
 /**
  * Dropwizard's HTTPS connector, fed from PEM files instead of a Java key store, with bootproxy's
@@ -18,28 +25,24 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  *       (the default) the AES-GCM ones are allowed again, after the ECDHE suites in the server's
  *       preference order, because EDK2 firmware (OVMF 2022.11) speaks only those.</li>
  * </ul>
+ * The PEM files are read and checked when the factory is made (a bad one fails the start naming
+ * it); {@link #tlsReloader()} swaps re-read files into the built listener.
  */
 public final class PemHttpsConnectorFactory extends HttpsConnectorFactory {
 
-    private final Path certificate;
-    private final Path privateKey;
-    private final Path caFile;
     private final List<String> protocols;
     private final boolean rsaKeyExchange;
     private final List<String> disabledCiphers;
+    private final TlsReloader reloader;
 
     public PemHttpsConnectorFactory(Path certificate, Path privateKey, Path caFile, List<String> protocols,
                                     boolean rsaKeyExchange, List<String> disabledCiphers) {
-        this.certificate = certificate;
-        this.privateKey = privateKey;
-        this.caFile = caFile;
         this.protocols = List.copyOf(protocols);
         this.rsaKeyExchange = rsaKeyExchange;
         this.disabledCiphers = List.copyOf(disabledCiphers);
         // read the files now so a bad one fails the start with a message naming it
-        PemKeyStores.keyStore(certificate, privateKey);
-        PemKeyStores.trustStore(caFile);
-        PemKeyStores.verifyServerCertificate(certificate, privateKey, caFile, new java.util.Date());
+        TlsMaterial initial = TlsMaterial.read(certificate, privateKey, caFile, Instant.now());
+        this.reloader = new TlsReloader(certificate, privateKey, caFile, initial, this::configureSslContextFactory);
         setWantClientAuth(true);
         setNeedClientAuth(false);
         setSupportedProtocols(this.protocols);
@@ -51,14 +54,32 @@ public final class PemHttpsConnectorFactory extends HttpsConnectorFactory {
         }
     }
 
+    /** Re-reads this listener's PEM files into it once it is built (SIGHUP's work). */
+    @JsonIgnore
+    public TlsReloader tlsReloader() {
+        return reloader;
+    }
+
+    @Override
+    public Connector build(Server server, MetricRegistry metrics, String name, ThreadPool threadPool) {
+        Connector connector = super.build(server, metrics, name, threadPool);
+        // Dropwizard wraps the SslConnectionFactory in a metrics decorator that holds it as a bean
+        java.util.Collection<SslConnectionFactory> ssl = connector instanceof ContainerLifeCycle c
+                ? c.getContainedBeans(SslConnectionFactory.class) : java.util.List.of();
+        if (ssl.size() != 1) {
+            throw new IllegalStateException("HTTPS connector " + name + " holds " + ssl.size()
+                    + " TLS connection factories, expected 1 (a Dropwizard change?)");
+        }
+        reloader.attach(ssl.iterator().next().getSslContextFactory());
+        return connector;
+    }
+
+    /** The policy of the class comment, with the material in use (what the reloader last swapped in). */
     @Override
     @JsonIgnore
     protected SslContextFactory.Server configureSslContextFactory(SslContextFactory sslContextFactory) {
         SslContextFactory.Server f = super.configureSslContextFactory(sslContextFactory);
-        f.setKeyStore(PemKeyStores.keyStore(certificate, privateKey));
-        f.setKeyStorePassword(new String(PemKeyStores.PASSWORD));
-        f.setKeyManagerPassword(new String(PemKeyStores.PASSWORD));
-        f.setTrustStore(PemKeyStores.trustStore(caFile));
+        reloader.current().applyTo(f);
         f.setWantClientAuth(true);
         f.setNeedClientAuth(false);
         f.setIncludeProtocols(protocols.toArray(String[]::new));

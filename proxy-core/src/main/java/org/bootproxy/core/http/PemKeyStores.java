@@ -46,11 +46,14 @@ public final class PemKeyStores {
 
     /** A key store holding the private key under alias {@code server} with its certificate chain. */
     public static KeyStore keyStore(Path certFile, Path keyFile) {
-        List<X509Certificate> chain = certificates(certFile, "ssl_certificate");
+        return keyStore(certificates(certFile, "ssl_certificate"), privateKey(keyFile), certFile, keyFile);
+    }
+
+    /** {@link #keyStore(Path, Path)} of what was read from the files named (for the messages). */
+    static KeyStore keyStore(List<X509Certificate> chain, PrivateKey key, Path certFile, Path keyFile) {
         if (chain.isEmpty()) {
             throw new PemException("ssl_certificate " + certFile + " holds no certificate", null);
         }
-        PrivateKey key = privateKey(keyFile);
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
@@ -72,12 +75,20 @@ public final class PemKeyStores {
      * @throws PemException naming the setting and the file that is wrong
      */
     public static void verifyServerCertificate(Path certFile, Path keyFile, Path caFile, java.util.Date now) {
-        List<X509Certificate> chain = certificates(certFile, "ssl_certificate");
+        verifyServerCertificate(certificates(certFile, "ssl_certificate"), privateKey(keyFile),
+                certificates(caFile, "ssl_ca_file"), certFile, keyFile, caFile, now);
+    }
+
+    /**
+     * {@link #verifyServerCertificate(Path, Path, Path, java.util.Date)} of what was read from the
+     * files named (for the messages), so a caller checks exactly the objects it goes on to use.
+     */
+    static void verifyServerCertificate(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> cas,
+                                        Path certFile, Path keyFile, Path caFile, java.util.Date now) {
         if (chain.isEmpty()) {
             throw new PemException("ssl_certificate " + certFile + " holds no certificate", null);
         }
         X509Certificate leaf = chain.get(0);
-        PrivateKey key = privateKey(keyFile);
         if (!keyMatches(key, leaf)) {
             throw new PemException("ssl_private_key " + keyFile + " is not the key of ssl_certificate " + certFile
                     + " (" + leaf.getSubjectX500Principal().getName() + ")", null);
@@ -94,7 +105,6 @@ public final class PemKeyStores {
                         null);
             }
         }
-        List<X509Certificate> cas = certificates(caFile, "ssl_ca_file");
         if (cas.isEmpty()) {
             throw new PemException("ssl_ca_file " + caFile + " holds no certificate", null);
         }
@@ -149,7 +159,11 @@ public final class PemKeyStores {
 
     /** A trust store of every certificate in a CA bundle. */
     public static KeyStore trustStore(Path caFile) {
-        List<X509Certificate> cas = certificates(caFile, "ssl_ca_file");
+        return trustStore(certificates(caFile, "ssl_ca_file"), caFile);
+    }
+
+    /** {@link #trustStore(Path)} of what was read from {@code caFile} (for the messages). */
+    static KeyStore trustStore(List<X509Certificate> cas, Path caFile) {
         if (cas.isEmpty()) {
             throw new PemException("ssl_ca_file " + caFile + " holds no certificate", null);
         }
