@@ -100,6 +100,11 @@ public final class TlsReloader {
             tryLoad(next);
         } catch (PemKeyStores.PemException e) {
             return refused(e.getMessage());
+        } catch (RuntimeException e) {
+            // a parser's unchecked exception on a damaged file: still the files' fault, and the
+            // signal's thread must not die with the material half-read
+            return refused("ssl_certificate " + certFile + ", ssl_private_key " + keyFile + " or ssl_ca_file "
+                    + caFile + " cannot be read: " + e);
         }
         try {
             listener.reload(next::applyTo);
