@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bootproxy.dhcp.backend.AddOutcome;
 import org.bootproxy.dhcp.backend.BackendUnavailableException;
 import org.bootproxy.dhcp.backend.DhcpBackend;
@@ -37,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * The {@code kea} provider: a running kea-dhcp4 (Kea 2.2 and later) through its control channel.
  *
  * <h2>Reservations</h2>
- * Subnets, pools, options and host reservations come from {@code config-get}. A write is
- * {@code config-get} → edit → {@code config-set} → {@code config-write}, so the running server
+ * Subnets, pools, options and host reservations come from {@code config-get}. Without a usable
+ * {@code host_cmds} (next section) a write is {@code config-get} → edit → {@code config-set} → {@code config-write}, so the running server
  * uses the reservation at once and a restart keeps it. Writes are serialized in this backend, and
  * because Kea 2.2 has no compare-and-set, the configuration is read a second time right before
  * {@code config-set}: if it differs from the one the edit was made on (someone else changed
@@ -50,10 +53,38 @@ import org.slf4j.LoggerFactory;
  * has only globally: the first such write sets it (and logs that it did). Cost: each write sends and re-parses the whole configuration, so it grows with the
  * number of reservations (BENCHMARKS.md).
  *
- * <p>{@code host_cmds} ({@code reservation-add}/{@code -del}, open source since Kea 2.7.7) is
- * detected with {@code list-commands} and reported at start; it needs a host database, and
- * reservations in the configuration file cannot be changed through it, so this backend keeps the
- * configuration path.
+ * <h2>Reservations with host_cmds</h2>
+ * Where {@code list-commands} shows the {@code host_cmds} hook ({@code libdhcp_host_cmds.so},
+ * open source since Kea 2.7.7) and {@code version-get} a Kea of 2.4 or later (whose host_cmds
+ * takes {@code operation-target}), writes go through the hook instead of {@code config-set}
+ * (Kea ARM, "libdhcp_host_cmds.so: Host Commands"). By default {@code reservation-add} and
+ * {@code reservation-del} only touch a hosts database; with {@code operation-target} they change
+ * the running configuration ({@code memory}) or the database:
+ * <ul>
+ *   <li>No writable hosts database ({@code hosts-database(s)} absent or all {@code readonly}):
+ *       {@code reservation-add} with {@code operation-target: memory}, then {@code config-write}
+ *       (the ARM: memory changes are volatile until {@code config-write}). Kea uses the
+ *       reservation at once and a restart keeps it, without re-parsing the whole configuration.
+ *       If {@code config-write} fails the host is deleted again ({@code reservation-del},
+ *       {@code memory}) and the write is a 503.</li>
+ *   <li>A writable hosts database: new reservations go there ({@code operation-target: database});
+ *       Kea looks hosts up in it per packet and it is persistent, so there is no
+ *       {@code config-write}.</li>
+ *   <li>Reservations of the configuration file stay readable from {@code config-get} and are
+ *       deleted from the running configuration ({@code reservation-del}, {@code memory}) followed by
+ *       {@code config-write}; if that fails the host is added back. Reservations of a hosts
+ *       database are read with {@code reservation-get-page} (pages whose {@code next.source-index}
+ *       is 1 or more; 0 is the configuration) and deleted with {@code operation-target: database};
+ *       those of a read-only database are {@code deleteable: false}.</li>
+ * </ul>
+ * The conflict check reads the reservations of the posted MAC and IP live (the configuration,
+ * plus {@code reservation-get} and {@code reservation-get-by-address} in the database). Kea refuses
+ * duplicates itself (same MAC in the subnet; same IP while {@code ip-reservations-unique}); when it
+ * refuses, the reservations are read again: one added meanwhile is a 409 (or 200 if identical),
+ * anything else a 400 with Kea's text. A bonded host's further MAC first sets
+ * {@code ip-reservations-unique: false} through {@code config-set} as above, and sets it back if
+ * the add then fails. {@code reservation-*} answering "unsupported" (the hook was unloaded) is a
+ * 503, and the next call detects the hooks again.
  *
  * <h2>Leases</h2>
  * From the {@code lease_cmds} hook ({@code lease4-get-all}, {@code lease4-get-by-hw-address},
@@ -61,9 +92,10 @@ import org.slf4j.LoggerFactory;
  * {@link LeasesUnavailableException} (API: 501), and a WARN at start says so.
  *
  * <h2>Staleness</h2>
- * Reservation and subnet reads come from the last {@code config-get}, at most
- * {@link #CACHE_TTL} old, and always re-read after a write through this backend; a change made
- * to Kea behind bootproxy's back shows within that time.
+ * Reservation and subnet reads come from the last {@code config-get} (and, with a hosts database,
+ * the last {@code reservation-get-page} walk), at most {@link #CACHE_TTL} old, and always re-read
+ * after a write through this backend; a change made to Kea behind bootproxy's back shows within
+ * that time.
  *
  * <p>Thread-safe. Every call is bounded by the channel's timeouts; Kea down is a
  * {@link BackendUnavailableException} (503) naming the socket or URL.
@@ -79,19 +111,27 @@ public final class KeaBackend implements DhcpBackend {
     private final InstantSource clock;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Predicate<Ipv4Network> manages;
+    private final KeaHostCmds hostCmds;
     private volatile Hooks hooks;
     private volatile Snapshot snapshot;
+    private volatile DatabaseSnapshot databaseSnapshot;
     /** Bumped by every write, so a read that overlapped one does not cache what it read. */
     private final AtomicLong writes = new AtomicLong();
 
     private record Snapshot(KeaConfig config, Instant readAt) {
     }
 
+    /** The hosts of the hosts database by Kea subnet id, from {@code reservation-get-page}. */
+    private record DatabaseSnapshot(Map<Long, List<JsonNode>> hosts, Instant readAt) {
+    }
+
+    /** {@code hostCmds}: host_cmds is loaded and Kea is 2.4 or later, so writes go through it. */
     private record Hooks(boolean leaseCmds, boolean hostCmds) {
     }
 
     private KeaBackend(KeaChannel channel, InstantSource clock, Predicate<Ipv4Network> manages) {
         this.channel = channel;
+        this.hostCmds = new KeaHostCmds(channel);
         this.clock = clock;
         this.manages = manages;
     }
@@ -145,18 +185,55 @@ public final class KeaBackend implements DhcpBackend {
         }
         Set<String> commands = new HashSet<>();
         r.arguments().forEach(c -> commands.add(c.asText()));
+        boolean hostCmdsLoaded = commands.containsAll(KeaHostCmds.COMMANDS);
+        String version = hostCmdsLoaded ? version() : null;
         h = new Hooks(commands.containsAll(List.of("lease4-get-all", "lease4-get-by-hw-address", "lease4-get")),
-                commands.contains("reservation-add"));
+                hostCmdsLoaded && atLeast(version, 2, 4));
         KeaConfig config = fresh();
+        String hostCmdsUse;
+        if (h.hostCmds()) {
+            hostCmdsUse = config.hostsDatabase() == KeaConfig.HostsDatabase.WRITABLE
+                    ? "loaded: new reservations go to the hosts database (reservation-add, operation-target database)"
+                    : "loaded: reservations are added to the running configuration (reservation-add, operation-target"
+                    + " memory) and saved with config-write";
+        } else if (hostCmdsLoaded) {
+            hostCmdsUse = "loaded but not used: Kea " + version + " is older than 2.4 (no operation-target), so"
+                    + " reservations are written with config-set";
+        } else {
+            hostCmdsUse = "absent: reservations are written with config-set";
+        }
         LOG.info("Kea provider on {}: {} subnet(s), lease_cmds {}, host_cmds {}", channel.describe(),
-                config.subnets().size(), h.leaseCmds() ? "loaded" : "absent", h.hostCmds()
-                        ? "loaded (not used: reservations are written to the configuration)" : "absent");
+                config.subnets().size(), h.leaseCmds() ? "loaded" : "absent", hostCmdsUse);
         if (!h.leaseCmds()) {
             LOG.warn("Kea at {} has no lease_cmds hook: leases are unavailable, lease reads answer 501 (load "
                     + "libdhcp_lease_cmds.so in Dhcp4 hooks-libraries)", channel.describe());
         }
         hooks = h;
         return h;
+    }
+
+    /** Kea's version from {@code version-get} ("2.7.7"), or null when it does not say. */
+    private String version() throws BackendUnavailableException {
+        KeaResponse r = channel.send("version-get", null);
+        return r.result() == KeaResponse.SUCCESS && !r.text().isBlank() ? r.text().trim() : null;
+    }
+
+    /** Whether {@code version} ("2.7.7", "3.0.0-isc...") is at least {@code major.minor}; false when unknown. */
+    static boolean atLeast(String version, int major, int minor) {
+        Matcher m = version == null ? null : VERSION.matcher(version);
+        if (m == null || !m.lookingAt()) {
+            return false;
+        }
+        int ma = Integer.parseInt(m.group(1));
+        return ma > major || ma == major && Integer.parseInt(m.group(2)) >= minor;
+    }
+
+    private static final Pattern VERSION = Pattern.compile("(\\d{1,4})\\.(\\d{1,4})");
+
+    /** The hook vanished (Kea restarted without it): a 503 now, and the next call asks list-commands again. */
+    private BackendUnavailableException hostCmdsGone(KeaHostCmds.Unloaded e) {
+        hooks = null;
+        return new BackendUnavailableException(e.getMessage(), e);
     }
 
     @Override
@@ -178,26 +255,86 @@ public final class KeaBackend implements DhcpBackend {
 
     @Override
     public List<Reservation> reservations(Subnet subnet) throws BackendUnavailableException {
-        KeaConfig.KeaSubnet s = config().subnet(subnet.network());
-        return s == null ? List.of() : s.reservations();
+        KeaConfig c = config();
+        KeaConfig.KeaSubnet s = c.subnet(subnet.network());
+        if (s == null) {
+            return List.of();
+        }
+        List<Reservation> db = databaseReservations(c, s);
+        if (db.isEmpty()) {
+            return s.reservations();
+        }
+        List<Reservation> all = new ArrayList<>(s.reservations());
+        all.addAll(db);
+        all.sort(Comparator.comparing(Reservation::ip).thenComparing(r -> r.mac().toString()));
+        return all;
     }
 
     @Override
     public Optional<Reservation> reservationByMac(Subnet subnet, MacAddress mac) throws BackendUnavailableException {
-        KeaConfig.KeaSubnet s = config().subnet(subnet.network());
-        return s == null ? Optional.empty() : Optional.ofNullable(s.byMac().get(mac));
+        KeaConfig c = config();
+        KeaConfig.KeaSubnet s = c.subnet(subnet.network());
+        if (s == null) {
+            return Optional.empty();
+        }
+        Reservation inConfig = s.byMac().get(mac);
+        if (inConfig != null) {
+            return Optional.of(inConfig);
+        }
+        return databaseReservations(c, s).stream().filter(r -> r.mac().equals(mac)).findFirst();
     }
 
     @Override
     public Optional<Reservation> reservationByIp(Subnet subnet, Ipv4Address ip) throws BackendUnavailableException {
-        KeaConfig.KeaSubnet s = config().subnet(subnet.network());
         return reservationsByIp(subnet, ip).stream().findFirst();
     }
 
     @Override
     public List<Reservation> reservationsByIp(Subnet subnet, Ipv4Address ip) throws BackendUnavailableException {
-        KeaConfig.KeaSubnet s = config().subnet(subnet.network());
-        return s == null ? List.of() : s.byIp().getOrDefault(ip, List.of());
+        KeaConfig c = config();
+        KeaConfig.KeaSubnet s = c.subnet(subnet.network());
+        if (s == null) {
+            return List.of();
+        }
+        List<Reservation> inConfig = s.byIp().getOrDefault(ip, List.of());
+        List<Reservation> db = databaseReservations(c, s).stream().filter(r -> r.ip().equals(ip)).toList();
+        if (db.isEmpty()) {
+            return inConfig;
+        }
+        List<Reservation> all = new ArrayList<>(inConfig);
+        all.addAll(db);
+        all.sort(Comparator.comparing(r -> r.mac().toString()));
+        return all;
+    }
+
+    /** The reservations of {@code s} in Kea's hosts database (none without one or without host_cmds). */
+    private List<Reservation> databaseReservations(KeaConfig c, KeaConfig.KeaSubnet s)
+            throws BackendUnavailableException {
+        KeaConfig.HostsDatabase db = c.hostsDatabase();
+        if (db == KeaConfig.HostsDatabase.NONE || !hooks().hostCmds()) {
+            return List.of();
+        }
+        DatabaseSnapshot d = databaseSnapshot;
+        if (d == null || Duration.between(d.readAt(), clock.instant()).compareTo(CACHE_TTL) >= 0) {
+            Instant at = clock.instant();
+            long generation = writes.get();
+            try {
+                d = new DatabaseSnapshot(hostCmds.databaseHosts(), at);
+            } catch (KeaHostCmds.Unloaded e) {
+                throw hostCmdsGone(e);
+            }
+            if (writes.get() == generation) {
+                databaseSnapshot = d;
+            }
+        }
+        List<Reservation> out = new ArrayList<>();
+        for (JsonNode h : d.hosts().getOrDefault(s.id(), List.of())) {
+            Reservation r = KeaConfig.reservation(h, s.subnet().network(), db == KeaConfig.HostsDatabase.WRITABLE);
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -298,9 +435,12 @@ public final class KeaBackend implements DhcpBackend {
         KeaConfig.toKea(reservation); // refuses what Kea cannot hold before any I/O
         writeLock.lock();
         try {
-            hooks();
+            Hooks h = hooks();
             KeaConfig read = fresh();
             KeaConfig.KeaSubnet s = subnetOf(read, reservation);
+            if (h.hostCmds()) {
+                return addThroughHostCmds(read, s, reservation);
+            }
             Optional<AddOutcome> same = ReservationRules.check(reservation, s.reservations());
             if (same.isPresent()) {
                 return same.get();
@@ -323,9 +463,12 @@ public final class KeaBackend implements DhcpBackend {
             BackendUnavailableException {
         writeLock.lock();
         try {
-            hooks();
+            Hooks h = hooks();
             KeaConfig read = fresh();
-            subnetOf(read, reservation);
+            KeaConfig.KeaSubnet s = subnetOf(read, reservation);
+            if (h.hostCmds()) {
+                return deleteThroughHostCmds(read, s, reservation);
+            }
             KeaConfig edited = read.withoutReservation(reservation);
             if (edited == null) {
                 return false;
@@ -338,6 +481,160 @@ public final class KeaBackend implements DhcpBackend {
             return true;
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** {@link #addReservation} through host_cmds (see the class comment); under the write lock. */
+    private AddOutcome addThroughHostCmds(KeaConfig read, KeaConfig.KeaSubnet s, Reservation r)
+            throws ReservationConflictException, RecordRejectedException, BackendUnavailableException {
+        String what = "add " + r.mac() + " " + r.ip();
+        KeaConfig.HostsDatabase db = read.hostsDatabase();
+        KeaHostCmds.Target target = db == KeaConfig.HostsDatabase.WRITABLE ? KeaHostCmds.Target.DATABASE
+                : KeaHostCmds.Target.MEMORY;
+        boolean unflagged = false;
+        boolean added = false;
+        try {
+            List<Reservation> near = near(s, db, r);
+            Optional<AddOutcome> same = ReservationRules.check(r, near);
+            if (same.isPresent()) {
+                return same.get();
+            }
+            if (read.ipReservationsUnique() && near.stream().anyMatch(e -> e.ip().equals(r.ip()))) {
+                LOG.info("Kea at {}: setting ip-reservations-unique to false, so that bonded reservations of {} can"
+                        + " share it", channel.describe(), r.ip());
+                apply(read, read.withIpReservationsUnique(false), what);
+                unflagged = true;
+            }
+            KeaResponse add = hostCmds.add(s.id(), KeaConfig.toKea(r), target);
+            if (add.result() != KeaResponse.SUCCESS) {
+                // Kea refuses duplicates itself: one that appeared since the read is a conflict (or the same)
+                KeaConfig now = fresh();
+                same = ReservationRules.check(r, near(subnetOf(now, r), now.hostsDatabase(), r));
+                if (same.isPresent()) {
+                    return same.get();
+                }
+                throw new RecordRejectedException("Kea refused the reservation (" + what + "): " + add.text());
+            }
+            if (target == KeaHostCmds.Target.MEMORY) {
+                saveOrUndo(what, () -> hostCmds.delete(s.id(), r.mac(), KeaHostCmds.Target.MEMORY),
+                        "the reservation was deleted from the running configuration again");
+            }
+            added = true;
+            return AddOutcome.CREATED;
+        } catch (KeaHostCmds.Unloaded e) {
+            throw hostCmdsGone(e);
+        } finally {
+            if (unflagged && !added) {
+                restoreUniqueIps(what);
+            }
+            writes.incrementAndGet();
+            snapshot = null;
+            databaseSnapshot = null;
+        }
+    }
+
+    /** {@link #deleteReservation} through host_cmds (see the class comment); under the write lock. */
+    private boolean deleteThroughHostCmds(KeaConfig read, KeaConfig.KeaSubnet s, Reservation r)
+            throws NotDeleteableException, BackendUnavailableException {
+        String what = "delete " + r.mac() + " " + r.ip();
+        try {
+            ObjectNode entry = read.hostEntry(r.subnet(), r.mac(), r.ip());
+            if (entry != null) {
+                // the configuration's own host (from the file or added in memory): gone from the running
+                // configuration, then saved
+                if (!hostCmds.delete(s.id(), r.mac(), KeaHostCmds.Target.MEMORY)) {
+                    return false;
+                }
+                saveOrUndo(what, () -> hostCmds.add(s.id(), entry, KeaHostCmds.Target.MEMORY).result()
+                        == KeaResponse.SUCCESS, "the reservation was added back to the running configuration");
+                return true;
+            }
+            KeaConfig.HostsDatabase db = read.hostsDatabase();
+            if (db == KeaConfig.HostsDatabase.NONE) {
+                return false;
+            }
+            Optional<Reservation> stored = hostCmds.byMac(s.id(), s.subnet().network(), r.mac(),
+                    KeaHostCmds.Target.DATABASE, db == KeaConfig.HostsDatabase.WRITABLE);
+            if (stored.isEmpty() || !stored.get().ip().equals(r.ip())) {
+                return false;
+            }
+            if (!stored.get().deleteable()) {
+                throw new NotDeleteableException("Reservation " + r.mac() + " " + r.ip() + " is in Kea's read-only"
+                        + " hosts database at " + channel.describe() + " and cannot be deleted");
+            }
+            return hostCmds.delete(s.id(), r.mac(), KeaHostCmds.Target.DATABASE);
+        } catch (KeaHostCmds.Unloaded e) {
+            throw hostCmdsGone(e);
+        } finally {
+            writes.incrementAndGet();
+            snapshot = null;
+            databaseSnapshot = null;
+        }
+    }
+
+    /** The reservations of {@code s} with {@code r}'s MAC or IP, read now: all the conflict rule looks at. */
+    private List<Reservation> near(KeaConfig.KeaSubnet s, KeaConfig.HostsDatabase db, Reservation r)
+            throws BackendUnavailableException, KeaHostCmds.Unloaded {
+        List<Reservation> out = new ArrayList<>();
+        for (Reservation e : s.reservations()) {
+            if (e.mac().equals(r.mac()) || e.ip().equals(r.ip())) {
+                out.add(e);
+            }
+        }
+        if (db != KeaConfig.HostsDatabase.NONE) {
+            boolean deleteable = db == KeaConfig.HostsDatabase.WRITABLE;
+            Ipv4Network net = s.subnet().network();
+            hostCmds.byMac(s.id(), net, r.mac(), KeaHostCmds.Target.DATABASE, deleteable).ifPresent(out::add);
+            out.addAll(hostCmds.byIp(s.id(), net, r.ip(), KeaHostCmds.Target.DATABASE, deleteable));
+        }
+        return out;
+    }
+
+    /** Undoes a host_cmds change in the running configuration; true when Kea took the undo. */
+    @FunctionalInterface
+    private interface Undo {
+        boolean run() throws BackendUnavailableException, KeaHostCmds.Unloaded;
+    }
+
+    /** {@code config-write} after a change to the running configuration; on failure, {@code undo} and a 503. */
+    private void saveOrUndo(String what, Undo undo, String undone) throws BackendUnavailableException {
+        KeaResponse write;
+        try {
+            write = channel.send("config-write", null);
+        } catch (BackendUnavailableException e) {
+            throw new BackendUnavailableException(e.getMessage() + " (" + what + " is in Kea's running configuration"
+                    + (undo(what, undo) ? "; " + undone + ")" : " and may not be saved)"), e);
+        }
+        if (write.result() != KeaResponse.SUCCESS) {
+            boolean ok = undo(what, undo);
+            throw new BackendUnavailableException("Kea could not write its configuration file (" + what + "): "
+                    + write.text() + (ok ? "; " + undone : "; undoing it failed too, Kea runs the change unsaved"),
+                    null);
+        }
+    }
+
+    private boolean undo(String what, Undo undo) {
+        try {
+            if (undo.run()) {
+                return true;
+            }
+            LOG.warn("Kea at {} refused to undo {} after a failed config-write", channel.describe(), what);
+        } catch (BackendUnavailableException | KeaHostCmds.Unloaded e) {
+            LOG.warn("Undoing {} in Kea at {} failed: {}", what, channel.describe(), e.getMessage());
+        }
+        return false;
+    }
+
+    /** Sets {@code ip-reservations-unique} back to true after a bonded add that failed. */
+    private void restoreUniqueIps(String what) {
+        try {
+            KeaConfig now = fresh();
+            if (!now.ipReservationsUnique()) {
+                apply(now, now.withIpReservationsUnique(true), "restore ip-reservations-unique after " + what);
+            }
+        } catch (RecordRejectedException | BackendUnavailableException e) {
+            LOG.warn("Kea at {}: setting ip-reservations-unique back to true after the failed {} failed: {}",
+                    channel.describe(), what, e.getMessage());
         }
     }
 

@@ -106,6 +106,50 @@ final class KeaConfig {
         return dhcp4.path("ip-reservations-unique").asBoolean(true);
     }
 
+    /** A copy with Kea's global {@code ip-reservations-unique} set to {@code unique}. */
+    KeaConfig withIpReservationsUnique(boolean unique) {
+        ObjectNode copy = dhcp4.deepCopy();
+        copy.put("ip-reservations-unique", unique);
+        return new KeaConfig(copy, Map.of());
+    }
+
+    /** Whether Kea has a hosts database ({@code hosts-database} or {@code hosts-databases}) and can write to it. */
+    enum HostsDatabase {
+        NONE, READ_ONLY, WRITABLE
+    }
+
+    /** The hosts databases of this configuration: writable when any of them is not {@code readonly}. */
+    HostsDatabase hostsDatabase() {
+        List<JsonNode> dbs = new ArrayList<>();
+        if (dhcp4.path("hosts-database").isObject()) {
+            dbs.add(dhcp4.get("hosts-database"));
+        }
+        dhcp4.path("hosts-databases").forEach(dbs::add);
+        if (dbs.isEmpty()) {
+            return HostsDatabase.NONE;
+        }
+        return dbs.stream().anyMatch(db -> !db.path("readonly").asBoolean(false)) ? HostsDatabase.WRITABLE
+                : HostsDatabase.READ_ONLY;
+    }
+
+    /** The managed subnet of Kea's subnet id {@code id}, or null. */
+    KeaSubnet subnetById(long id) {
+        return subnets.values().stream().filter(s -> s.id() == id).findFirst().orElse(null);
+    }
+
+    /** A copy of the configuration's host entry for {@code mac} and {@code ip} in {@code network}, or null. */
+    ObjectNode hostEntry(Ipv4Network network, MacAddress mac, Ipv4Address ip) {
+        KeaSubnet s = subnets.get(network);
+        if (s != null) {
+            for (JsonNode h : s.node().path("reservations")) {
+                if (mac.equals(macOf(h)) && ip.toString().equals(h.path("ip-address").asText())) {
+                    return (ObjectNode) h.deepCopy();
+                }
+            }
+        }
+        return null;
+    }
+
     /**
      * A copy with {@code r} appended to its subnet's reservations; {@code sharedIp} (a bonded host's
      * further MAC) also turns Kea's {@code ip-reservations-unique} off, without which Kea refuses it.
@@ -271,8 +315,13 @@ final class KeaConfig {
         return MacAddress.isValid(mac) ? MacAddress.parse(mac) : null;
     }
 
-    /** A Kea host entry as a reservation; null for one bootproxy cannot show (no MAC, no IPv4 address, outside the subnet). */
+    /** A Kea host entry as a deleteable reservation; null for one bootproxy cannot show (no MAC, no IPv4 address, outside the subnet). */
     static Reservation reservation(JsonNode h, Ipv4Network net) {
+        return reservation(h, net, true);
+    }
+
+    /** A Kea host entry (of the configuration or of host_cmds' answers) as a reservation, or null as above. */
+    static Reservation reservation(JsonNode h, Ipv4Network net, boolean deleteable) {
         MacAddress mac = macOf(h);
         String ipText = h.path("ip-address").asText("");
         if (mac == null || !Ipv4Address.isValid(ipText) || !net.contains(Ipv4Address.parse(ipText))) {
@@ -300,7 +349,7 @@ final class KeaConfig {
         Map<String, String> options = new LinkedHashMap<>();
         ctx.path("options").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
         return new Reservation(name, hostname, Ipv4Address.parse(ipText), mac, net, filename, nextServer, related,
-                options, true);
+                options, deleteable);
     }
 
     private static String blankToNull(String s) {

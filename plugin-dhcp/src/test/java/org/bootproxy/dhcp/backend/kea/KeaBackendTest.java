@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Function;
 import org.bootproxy.dhcp.backend.BackendUnavailableException;
 import org.bootproxy.dhcp.backend.LeasesUnavailableException;
 import org.bootproxy.dhcp.backend.RecordRejectedException;
@@ -28,23 +24,6 @@ class KeaBackendTest {
 
     private static final String EMPTY = """
             {"Dhcp4": {"subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "reservations": []}]}}""";
-
-    /** Answers every command from a script and records what was sent. */
-    static final class ScriptedKea implements KeaChannel {
-        final List<String> sent = new ArrayList<>();
-        Function<String, KeaResponse> script;
-
-        @Override
-        public KeaResponse send(String command, ObjectNode arguments) {
-            sent.add(command);
-            return script.apply(command);
-        }
-
-        @Override
-        public String describe() {
-            return "scripted";
-        }
-    }
 
     private static JsonNode json(String s) {
         try {
@@ -77,7 +56,7 @@ class KeaBackendTest {
     void aConfigurationChangedUnderneath_isRefused_andNothingIsSet() throws Exception {
         ScriptedKea kea = new ScriptedKea();
         int[] gets = {0};
-        kea.script = c -> switch (c) {
+        kea.script = (c, a) -> switch (c) {
             case "list-commands" -> commands(true);
             // the third config-get (the re-read right before config-set) sees someone else's edit
             case "config-get" -> ok(++gets[0] < 3 ? EMPTY : EMPTY.replace("\"id\": 1", "\"id\": 1, \"valid-lifetime\": 5"));
@@ -92,7 +71,7 @@ class KeaBackendTest {
     @Test
     void aFailedConfigWrite_setsThePreviousConfigurationBack() throws Exception {
         ScriptedKea kea = new ScriptedKea();
-        kea.script = c -> switch (c) {
+        kea.script = (c, a) -> switch (c) {
             case "list-commands" -> commands(true);
             case "config-get" -> ok(EMPTY);
             case "config-write" -> new KeaResponse(1, "Unable to open file", null);
@@ -107,7 +86,7 @@ class KeaBackendTest {
     @Test
     void keaRefusingTheConfiguration_isA400WithItsText() throws Exception {
         ScriptedKea kea = new ScriptedKea();
-        kea.script = c -> switch (c) {
+        kea.script = (c, a) -> switch (c) {
             case "list-commands" -> commands(true);
             case "config-get" -> ok(EMPTY);
             case "config-set" -> new KeaResponse(1, "duplicate hostname", null);
@@ -122,7 +101,7 @@ class KeaBackendTest {
     @Test
     void withoutLeaseCmds_everyLeaseReadThrows501_neverAnEmptyList() throws Exception {
         ScriptedKea kea = new ScriptedKea();
-        kea.script = c -> c.equals("list-commands") ? commands(false) : ok(EMPTY);
+        kea.script = (c, a) -> c.equals("list-commands") ? commands(false) : ok(EMPTY);
         KeaBackend b = KeaBackend.open(kea, InstantSource.system(), n -> true);
         Subnet s = subnet(b);
         assertThatThrownBy(() -> b.activeLeases(s)).isInstanceOf(LeasesUnavailableException.class);
