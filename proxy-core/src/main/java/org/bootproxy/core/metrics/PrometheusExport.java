@@ -47,8 +47,8 @@ public final class PrometheusExport {
             map("dhcp.server.answers.*.*.*", "bootproxy_dhcp_answers", "type", "client", "arch"),
             map("dhcp.server.dropped.*", "bootproxy_dhcp_dropped", "reason"),
             map("dhcp.server.*", "bootproxy_dhcp_${0}"),
-            map("dhcp.server6.dropped.*", "bootproxy_dhcp6_dropped", "reason"),
-            map("dhcp.server6.*", "bootproxy_dhcp6_${0}"),
+            map("dhcp6.server.dropped.*", "bootproxy_dhcp6_dropped", "reason"),
+            map("dhcp6.server.*", "bootproxy_dhcp6_${0}"),
             map("dhcp.store.*", "bootproxy_dhcp_store_${0}"),
             map("api.requests.*.*.*", "bootproxy_api_requests", "method", "route", "status"),
             map("plugins.state.*.*", "bootproxy_plugin_state", "plugin", "state"));

@@ -51,4 +51,18 @@ class PrometheusExportTest {
         // one family per name, as the text format requires
         assertThat(text.split("# TYPE bootproxy_httpboot_responses_total ", -1)).hasSize(2);
     }
+
+    @Test
+    void dhcp6ServerMetrics_asDhcp6MetricsNamesThem_getBootproxyDhcp6Names() throws Exception {
+        MetricRegistry m = new MetricRegistry();
+        m.counter("dhcp6.server.bindings_removed").inc(4);
+        m.counter("dhcp6.server.dropped.malformed").inc();
+        m.counter("dhcp6.server.dropped.overload").inc(2);
+        String text = scrape(m);
+        assertThat(text)
+                .contains("bootproxy_dhcp6_bindings_removed_total 4.0")
+                .contains("bootproxy_dhcp6_dropped_total{reason=\"malformed\"} 1.0")
+                .contains("bootproxy_dhcp6_dropped_total{reason=\"overload\"} 2.0")
+                .doesNotContain("dhcp6_server_");
+    }
 }
