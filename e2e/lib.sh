@@ -439,6 +439,9 @@ linux_kernel() {
 
 # linux_initrd OUT: a gzip'd newc cpio of busybox-static and an /init that prints
 # "$LINUX_MARKER: <kernel release> cmdline: <cmdline>" on ttyS0 and powers off (about 1 MB).
+# Before the marker it copies the kernel's Secure Boot lines from its log to ttyS0 (quiet keeps
+# them off the console): "secureboot: Secure boot enabled" and "Kernel is locked down from EFI
+# Secure Boot mode" when the firmware enforced it (an EFI kernel only).
 linux_initrd() {
   local out=$1 d bb
   bb=$(busybox_static) || { E2E_FAIL_REASON="missing busybox-static"; e2e_finish; }
@@ -450,6 +453,7 @@ linux_initrd() {
 #!/bin/busybox sh
 /bin/busybox mount -t devtmpfs dev /dev 2>/dev/null
 /bin/busybox mount -t proc proc /proc
+/bin/busybox dmesg | /bin/busybox grep -E 'secureboot: |locked down from EFI' > /dev/ttyS0
 echo "$LINUX_MARKER: \$(/bin/busybox uname -r) cmdline: \$(/bin/busybox cat /proc/cmdline)" > /dev/ttyS0
 /bin/busybox poweroff -f
 EOF

@@ -8,7 +8,7 @@
 # and the Debian packages: qemu-system-x86 ovmf ipxe grub-efi-amd64-bin grub-common dnsmasq-base
 # curl iproute2 (dnsmasq only sends router advertisements, and serves the reference self-test);
 # for the linux-* scenarios busybox-static cpio ipxe-qemu pxelinux syslinux-common shim-signed
-# grub-efi-amd64-signed (their kernel is apt-get download'ed into a cache, see lib.sh).
+# grub-efi-amd64-signed mtools (their kernel is apt-get download'ed into a cache, see lib.sh).
 # Environment: E2E_JOBS (scenarios at once, default 2); see e2e/lib.sh (E2E_TIMEOUT, E2E_KEEP,
 # E2E_CACHE, BOOTPROXY_JAR, BOOTPROXY_MODULES).
 set -u

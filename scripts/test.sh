@@ -18,7 +18,7 @@ PACKAGES=(
   iproute2 nftables procps psmisc curl python3
   tftp-hpa atftp isc-dhcp-client isc-dhcp-server dnsmasq-base kea-dhcp4-server kea-ctrl-agent kea-admin vsftpd efitools
   qemu-system-x86 ovmf ipxe ipxe-qemu grub-efi-amd64-bin grub-common
-  busybox-static cpio shim-signed grub-efi-amd64-signed pxelinux syslinux-common
+  busybox-static cpio shim-signed grub-efi-amd64-signed mtools pxelinux syslinux-common
 )
 if [ "${SKIP_APT:-0}" != 1 ]; then
   missing=()
