@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The {@code dnsmasq} provider against a real dnsmasq 2.90 in a namespace pair with the real ISC
  * dhclient: the hosts/options files the API writes are what dnsmasq hands out (read by inotify,
  * no restart), they survive a restart, and DELETE (files gone + SIGHUP) frees the address in the
- * running dnsmasq, except where dnsmasq 2.90 would crash on the SIGHUP (see DnsmasqBackend).
+ * running dnsmasq; where dnsmasq 2.90 would crash on the SIGHUP (see DnsmasqBackend) the deleted
+ * MAC loses address and boot file at once, and the address stays held until dnsmasq restarts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -169,22 +170,46 @@ class DnsmasqLiveTest {
 
     @Test
     @Order(8)
-    void deleteOfATaggedHost_neverCrashesDnsmasq290_andFreesTheAddressAtItsRestart() throws Exception {
+    void deleteOfAServedTaggedHost_keepsDnsmasq290Running_theMacLosesAddressAndBootFileAtOnce_theAddressIsHeldUntilARestart()
+            throws Exception {
         assertThat(api.post(NET, "hostname=r1&mac=52:54:00:00:50:01&ip=192.0.2.120&filename=pxelinux.0").status())
                 .isEqualTo(200);
-        assertThat(dhclient("52:54:00:00:50:01").get("new_bootfile_name")).isEqualTo("pxelinux.0");
+        Dhclient.Result served = dhclient("52:54:00:00:50:01");
+        assertThat(served.get("new_ip_address")).isEqualTo("192.0.2.120");
+        assertThat(served.get("new_bootfile_name")).isEqualTo("pxelinux.0");
         DhcpRelease.send(cli, "52:54:00:00:50:01", "192.0.2.120", "192.0.2.1");
+        String pid = Files.readString(dnsmasq.pidFile).strip();
 
+        // 2.90 would crash on a SIGHUP now (h1 and r1 were served with their tags): the hosts file becomes a tombstone
         assertThat(api.deleteMac(NET, "52:54:00:00:50:01").status()).isEqualTo(200);
-        assertThat(filesOf(dnsmasq.hostsdir, "525400005001") + filesOf(dnsmasq.optsdir, "525400005001")).isZero();
+        assertThat(Files.readString(dnsmasq.hostsdir.resolve("bootproxy-525400005001-192.0.2.0")))
+                .startsWith("# bootproxy-deleted pid=" + pid + " ip=192.0.2.120\n").endsWith("\n52:54:00:00:50:01\n");
+        assertThat(filesOf(dnsmasq.optsdir, "525400005001")).isZero();
         assertThat(api.getMac(NET, "52:54:00:00:50:01").status()).isEqualTo(404);
-        // 2.90 would crash on the SIGHUP (h1 and r1 were served with their tags): bootproxy does not send it
-        Dhclient.Result other = dhclient("52:54:00:00:50:04");
+
+        // the running dnsmasq no longer gives the deleted MAC its address or boot file
+        Dhclient.Result after = dhclient("52:54:00:00:50:01");
+        assertThat(after.get("new_ip_address")).as(after.toString()).isNotEqualTo("192.0.2.120").startsWith("192.0.2.1");
+        assertThat(after.get("new_bootfile_name")).as(after.toString()).isNull();
+        DhcpRelease.send(cli, "52:54:00:00:50:01", after.get("new_ip_address"), "192.0.2.1");
         assertThat(dnsmasq.log()).as("dnsmasq still serves").startsWith("(running)");
+        assertThat(Files.readString(dnsmasq.pidFile).strip()).isEqualTo(pid);
+
+        // but it holds .120 until it restarts, and would refuse a dhcp-host line for it: bootproxy says so
+        InProcessApi.Answer held = api.post(NET, "hostname=r3&mac=52:54:00:00:50:03&ip=192.0.2.120");
+        assertThat(held.status()).isEqualTo(503);
+        assertThat(held.body()).contains("still holds 192.0.2.120", "52:54:00:00:50:01", "restart dnsmasq");
+        assertThat(filesOf(dnsmasq.hostsdir, "525400005003")).isZero();
+
         dnsmasq.stop();
         dnsmasq.start();
-        Dhclient.Result now = dhclient("52:54:00:00:50:03", "send dhcp-requested-address 192.0.2.120;");
-        assertThat(now.get("new_ip_address")).as(other.toString()).isEqualTo("192.0.2.120");
+        assertThat(api.post(NET, "hostname=r3&mac=52:54:00:00:50:03&ip=192.0.2.120&filename=r3.efi").status())
+                .isEqualTo(200);
+        assertThat(filesOf(dnsmasq.hostsdir, "525400005001")).as("the old dnsmasq's tombstone").isZero();
+        assertThat(dnsmasq.hostsdir.resolve(".bootproxy-held")).doesNotExist();
+        Dhclient.Result now = dhclient("52:54:00:00:50:03");
+        assertThat(now.get("new_ip_address")).isEqualTo("192.0.2.120");
+        assertThat(now.get("new_bootfile_name")).isEqualTo("r3.efi");
     }
 
     @Test

@@ -65,14 +65,31 @@ import org.slf4j.LoggerFactory;
  * running {@code kill -HUP <pid>} (bounded by {@link #SIGNAL_TIMEOUT_SECONDS}). A write when
  * that dnsmasq is not running is refused with 503 before any file is touched.
  *
- * <p><b>dnsmasq 2.86 to 2.90 crash on that SIGHUP</b> (SIGSEGV or SIGABRT, seen here with
- * Debian 12's 2.90) once a host whose {@code dhcp-hostsdir} line carries a {@code set:} tag has
- * been served since the files were loaded: re-reading frees the tag list, whose links still point
- * into the last reply's tags. With such a dnsmasq, bootproxy sends SIGHUP only while no tagged
- * line can be loaded in it (none in the directory since that dnsmasq started or was last
- * signalled); otherwise the files are deleted, dnsmasq is left running, and a WARN says that the
- * deleted reservation stays in that dnsmasq until it restarts. Reservations without a boot file or
- * next server carry no tag. Other versions are signalled always.
+ * <p><b>dnsmasq 2.86 to 2.90 crash on that SIGHUP</b> (SIGSEGV or SIGABRT; with Debian 12's 2.90
+ * 20 of 20 times) once a host whose {@code dhcp-hostsdir} line carries a {@code set:} tag has been
+ * served since the files were loaded. Serving a host links its tags in front of the reply's tag
+ * list ({@code rfc2131.c}: {@code list->list->next = netid}), whose tail is on the stack
+ * ({@code known_id}, {@code iface_id}); those links are never reset. SIGHUP runs
+ * {@code reread_dhcp} → {@code clear_dynamic_conf} → {@code dhcp_config_free} →
+ * {@code dhcp_netid_list_free}, which frees the whole chain ({@code dhcp_netid_free} follows
+ * {@code ->next}) and so calls {@code free()} on stack memory (fixed upstream after 2.90, commit
+ * f006be7). No reply state avoids it: the tail is there after every reply to a known host. Nor can
+ * per-host boot options do without the tag: dhcp-optsdir lines select by tag only, and no tag
+ * names a MAC except {@code dhcp-mac}/{@code set:} lines of the main configuration. Every reload
+ * (SIGHUP, D-Bus {@code ClearCache}) goes through {@code reread_dhcp}.
+ *
+ * <p>So with such a dnsmasq, bootproxy sends SIGHUP only while no tagged line can be loaded in it
+ * (none in the directory since that dnsmasq started or was last signalled). Otherwise a delete
+ * replaces the hosts file by a line with only the MAC (a tombstone, {@code # bootproxy-deleted
+ * pid=<pid>}): dnsmasq searches its newest host records first, so that MAC at once gets neither
+ * the address nor the boot options (it gets a pool address, still tagged {@code known}). The old
+ * record stays loaded and keeps the address reserved until dnsmasq restarts: dnsmasq NAKs it to
+ * any other MAC ("address reserved") and refuses a new {@code dhcp-host} line for it ("duplicate
+ * dhcp-host IP address"); it drops a loaded record's address only where the address came from
+ * /etc/hosts ({@code dhcp_update_configs}, with DNS enabled), never a literal one. So a create for
+ * that address is refused with 503 saying so, and a WARN at the delete says it. The held addresses are listed in {@value #HELD_FILE} of the hosts directory (a
+ * dotfile: dnsmasq never reads it); when dnsmasq runs with another PID, they and the tombstones
+ * are removed. Other versions are signalled always.
  *
  * <h2>Injection</h2>
  * dnsmasq splits these lines at commas, strips {@code #} comments, takes quotes as quoting and reads
@@ -96,6 +113,10 @@ public final class DnsmasqBackend implements DhcpBackend {
 
     static final String FILE_PREFIX = "bootproxy-";
     private static final String META = "# bootproxy-meta ";
+    /** First line of a hosts file that stands in for a reservation deleted while dnsmasq cannot be sent SIGHUP. */
+    static final String TOMBSTONE = "# bootproxy-deleted pid=";
+    /** Addresses a running dnsmasq still holds for deleted reservations; a dotfile, which dnsmasq never reads. */
+    static final String HELD_FILE = ".bootproxy-held";
     private static final int META_CHUNK = 160;
     static final int SIGNAL_TIMEOUT_SECONDS = 10;
     private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
@@ -120,6 +141,13 @@ public final class DnsmasqBackend implements DhcpBackend {
      * @param tagged whether a tagged hosts line may be loaded in it
      */
     private record Daemon(long pid, String version, boolean crashesOnHangup, boolean tagged) {
+    }
+
+    /** {@code ip} stays reserved for {@code mac} in dnsmasq {@code pid} (a deleted reservation) until it restarts. */
+    private record Held(long pid, Ipv4Address ip, MacAddress mac) {
+        String line() {
+            return pid + " " + ip + " " + mac + "\n";
+        }
     }
 
     /** The reservations bootproxy can see, and the hosts directory's mtime they were read at. */
@@ -243,6 +271,15 @@ public final class DnsmasqBackend implements DhcpBackend {
                 return same.get();
             }
             long pid = runningPid();
+            daemon(pid);
+            Optional<Held> held = held().stream().filter(h -> h.pid() == pid && h.ip().equals(r.ip())).findFirst();
+            if (held.isPresent()) {
+                // dnsmasq refuses a second dhcp-host line for an address it holds ("duplicate dhcp-host IP address")
+                throw new BackendUnavailableException("dnsmasq (PID " + pid + ") still holds " + r.ip() + " for the"
+                        + " deleted reservation of " + held.get().mac() + " until it restarts (dnsmasq "
+                        + daemon.version() + " would crash on SIGHUP); restart dnsmasq, then retry; nothing was"
+                        + " written", null);
+            }
             Path hosts = hostsdir.resolve(fileName(r));
             Path opts = optsdir.resolve(fileName(r));
             try {
@@ -281,21 +318,21 @@ public final class DnsmasqBackend implements DhcpBackend {
                         + ") is a dhcp-host line of dnsmasq's configuration and cannot be deleted");
             }
             long pid = runningPid();
-            Path hosts = hostsdir.resolve(fileName(r));
-            try {
-                AtomicFiles.delete(hosts);
-                AtomicFiles.delete(optsdir.resolve(fileName(r)));
-            } catch (IOException e) {
-                throw new BackendUnavailableException("Cannot delete the dnsmasq reservation " + hosts + ": " + e, e);
-            }
-            updateIndex(existing.get(), false);
-            // dnsmasq keeps the records of deleted files until SIGHUP
             Daemon d = daemon(pid);
+            Path hosts = hostsdir.resolve(fileName(r));
+            Path opts = optsdir.resolve(fileName(r));
             if (d.crashesOnHangup() && d.tagged()) {
-                LOG.warn("dnsmasq {} (PID {}) is not sent SIGHUP: it would crash (dnsmasq 2.86-2.90 bug with set: tags"
-                        + " in dhcp-hostsdir); reservation {} {} stays in the running dnsmasq until it restarts",
-                        d.version(), pid, r.mac(), r.ip());
+                tombstone(d, existing.get(), hosts, opts);
             } else {
+                try {
+                    AtomicFiles.delete(hosts);
+                    AtomicFiles.delete(opts);
+                } catch (IOException e) {
+                    throw new BackendUnavailableException("Cannot delete the dnsmasq reservation " + hosts + ": " + e,
+                            e);
+                }
+                updateIndex(existing.get(), false);
+                // dnsmasq keeps the records of deleted files until SIGHUP
                 signalHangup(pid);
                 // after the re-read only what is in the directory is loaded
                 daemon = withTagged(d, anyTaggedFile());
@@ -303,6 +340,86 @@ public final class DnsmasqBackend implements DhcpBackend {
             return true;
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Deletes {@code r} from a dnsmasq that must not be sent SIGHUP: its hosts file becomes a line
+     * with only the MAC. dnsmasq reads it by inotify and, as it searches its newest host records
+     * first, no longer gives that MAC the address nor the tag of the boot options. The old record
+     * stays loaded and keeps the address reserved until dnsmasq restarts, which {@link #HELD_FILE}
+     * remembers.
+     */
+    private void tombstone(Daemon d, Reservation r, Path hosts, Path opts) throws BackendUnavailableException {
+        String text = TOMBSTONE + d.pid() + " ip=" + r.ip() + "\n# dnsmasq " + d.pid() + " keeps the deleted"
+                + " reservation until it restarts; this line stops it serving " + r.mac() + " meanwhile\n" + r.mac()
+                + "\n";
+        List<Held> held = new ArrayList<>(held());
+        held.add(new Held(d.pid(), r.ip(), r.mac()));
+        try {
+            writeHeld(held);
+            AtomicFiles.write(hosts, text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new BackendUnavailableException("Cannot delete the dnsmasq reservation " + hosts + ": " + e, e);
+        }
+        removeQuietly(opts); // its options stay loaded too, but no host record sets their tag any more
+        updateIndex(r, false);
+        LOG.warn("dnsmasq {} (PID {}) is not sent SIGHUP: it would crash (dnsmasq 2.86-2.90 bug with set: tags in"
+                + " dhcp-hostsdir); {} no longer gets {} nor its boot options, but {} stays reserved until dnsmasq"
+                + " restarts", d.version(), d.pid(), r.mac(), r.ip(), r.ip());
+    }
+
+    /** What {@link #HELD_FILE} lists; unreadable lines are skipped. */
+    private List<Held> held() throws BackendUnavailableException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(hostsdir.resolve(HELD_FILE), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new BackendUnavailableException("Cannot read " + hostsdir.resolve(HELD_FILE) + ": " + e, e);
+        }
+        List<Held> out = new ArrayList<>();
+        for (String l : lines) {
+            String[] f = l.strip().split(" ");
+            if (f.length == 3 && f[0].matches("\\d{1,18}") && Ipv4Address.isValid(f[1]) && MacAddress.isValid(f[2])) {
+                out.add(new Held(Long.parseLong(f[0]), Ipv4Address.parse(f[1]), MacAddress.parse(f[2])));
+            }
+        }
+        return out;
+    }
+
+    private void writeHeld(List<Held> held) throws IOException {
+        Path f = hostsdir.resolve(HELD_FILE);
+        if (held.isEmpty()) {
+            AtomicFiles.delete(f);
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        held.forEach(h -> b.append(h.line()));
+        AtomicFiles.write(f, b.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * After dnsmasq restarted (a PID other than {@code pid} wrote the tombstones), the deleted
+     * records are gone from it: the tombstone files and held addresses of other PIDs are removed.
+     */
+    private void forgetOtherDaemons(long pid) {
+        try {
+            List<Held> held = held();
+            if (held.stream().anyMatch(h -> h.pid() != pid)) {
+                writeHeld(held.stream().filter(h -> h.pid() == pid).toList());
+            }
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(hostsdir, FILE_PREFIX + "*")) {
+                for (Path p : ds) {
+                    String text = Files.readString(p, StandardCharsets.UTF_8);
+                    if (text.startsWith(TOMBSTONE) && !text.startsWith(TOMBSTONE + pid + " ")) {
+                        AtomicFiles.delete(p);
+                    }
+                }
+            }
+        } catch (IOException | BackendUnavailableException | RuntimeException e) {
+            LOG.warn("Cannot remove what an earlier dnsmasq held from {}: {}", hostsdir, e.toString());
         }
     }
 
@@ -426,11 +543,13 @@ public final class DnsmasqBackend implements DhcpBackend {
             int minor = Integer.parseInt(m.group(2));
             affected = major == 2 && minor >= 86 && minor <= 90;
         }
+        forgetOtherDaemons(pid);
         // a dnsmasq started after our last look may have loaded any tagged file of the directory
         d = new Daemon(pid, version, affected, anyTaggedFile());
         daemon = d;
         LOG.info("dnsmasq PID {} is version {}{}", pid, version, affected ? " (deletes are sent SIGHUP only while no"
-                + " tagged dhcp-hostsdir line is loaded: it crashes on SIGHUP otherwise)" : "");
+                + " tagged dhcp-hostsdir line is loaded: it crashes on SIGHUP otherwise; a delete then only stops it"
+                + " serving the MAC)" : "");
         return d;
     }
 
