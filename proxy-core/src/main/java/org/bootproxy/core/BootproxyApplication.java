@@ -60,6 +60,9 @@ public class BootproxyApplication extends Application<BootproxyConfiguration> {
     private HangupReload reload;
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && "server".equals(args[0])) {
+            HangupReload.ignoreWhileStarting(); // a reload right after the start must not end it
+        }
         new BootproxyApplication().run(args);
     }
 

@@ -38,6 +38,24 @@ public final class HangupReload implements Managed {
         this.tls = tls;
     }
 
+    /**
+     * Called by {@code main} for {@code bootproxy server}, before anything else: from then on a
+     * SIGHUP no longer ends the process while it starts (the JVM's own handler would exit with 129,
+     * which systemd counts as a failure; a {@code Type=exec} unit takes {@code systemctl reload} as
+     * soon as the JVM runs). Such a SIGHUP is logged and otherwise ignored: the files it would
+     * re-read are read by the start itself. {@link #start()} then installs the reload, and
+     * {@link #stop()} puts this one back for the rest of the shutdown. Does nothing when SIGHUP
+     * cannot be handled or was ignored at start ({@link #start()} says so).
+     */
+    public static void ignoreWhileStarting() {
+        try {
+            Signal.handle(new Signal(SIGNAL), signal -> LOG.info("Reload: SIGHUP while the server starts: nothing"
+                    + " reloaded (the files are read as it starts)"));
+        } catch (IllegalArgumentException e) {
+            // -Xrs: start() says so
+        }
+    }
+
     /** What SIGHUP does: the TLS files are re-read, or the log says there is nothing to reload. */
     public TlsReloader.Outcome reload() {
         if (tls.isEmpty()) {

@@ -168,7 +168,7 @@ class ReloadTest {
      * handle it and no handler can be installed. Otherwise bootproxy's must be, and raising the
      * signal here is safe only because it is (the JVM's own would exit).
      */
-    private static boolean hupIgnoredAtStart() throws IOException {
+    static boolean hupIgnoredAtStart() throws IOException {
         for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (l.startsWith("SigIgn:")) {
                 return (Long.parseUnsignedLong(l.substring(7).trim(), 16) & 1L) != 0;   // bit 0: signal 1, HUP
