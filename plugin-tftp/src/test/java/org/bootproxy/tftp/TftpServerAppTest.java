@@ -1,26 +1,21 @@
 package org.bootproxy.tftp;
 
-import org.bootproxy.testing.TestYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bootproxy.core.BootproxyApplication;
 import org.bootproxy.core.BootproxyConfiguration;
+import org.bootproxy.testing.FullApp;
 import org.bootproxy.testing.NetNs.Shell;
+import org.bootproxy.testing.TestYaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,9 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class TftpServerAppTest {
 
-    private static final Path DIR = tempDir();
+    private static final Path DIR = FullApp.tempDir("tftp-server-app");
     private static final Path ROOT = DIR.resolve("tftpboot");
-    private static final Path CONFIG = DIR.resolve("bootproxy.yml");
     private static final byte[] NBP = new byte[300_000];
 
     static {
@@ -42,41 +36,24 @@ class TftpServerAppTest {
             new Random(1).nextBytes(NBP);
             Files.createDirectories(ROOT.resolve("grub2"));
             Files.write(ROOT.resolve("grub2/grubx64.efi"), NBP);
-            Files.writeString(CONFIG, """
-                    http_port: 0
-                    bind_host: 127.0.0.1
-                    plugins:
-                      tftp:
-                        enabled: true
-                        root: %s
-                        listen: 127.0.0.1:0
-                        max_blksize: 1468
-                        max_windowsize: 16
-                        timeout: 2s
-                        retries: 4
-                        max_transfers: 50
-                    """.formatted(ROOT) + TestYaml.QUIET_SERVER);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static final DropwizardAppExtension<BootproxyConfiguration> APP =
-            new DropwizardAppExtension<>(BootproxyApplication.class, CONFIG.toString());
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("tftp-server-app");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    private static final DropwizardAppExtension<BootproxyConfiguration> APP = FullApp.extension(DIR,
+            TestYaml.plugin("tftp", """
+                    root: %s
+                    listen: 127.0.0.1:0
+                    max_blksize: 1468
+                    max_windowsize: 16
+                    timeout: 2s
+                    retries: 4
+                    max_transfers: 50
+                    """.formatted(ROOT)));
 
     private static JsonNode admin(String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + APP.getAdminPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(r.body());
+        return FullApp.json(APP.getAdminPort(), path);
     }
 
     /** The TFTP port, from the health check's message ("listening on /127.0.0.1:PORT, ..."). */

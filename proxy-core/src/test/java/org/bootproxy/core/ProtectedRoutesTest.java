@@ -25,23 +25,11 @@ class ProtectedRoutesTest {
 
     @TempDir
     static Path dir;
-    static TestPki pki;
-    static TestPki.Pem server;
+    static TlsSetup tls;
 
     @BeforeAll
     static void pki() {
-        pki = TestPki.create(dir);
-        server = pki.server("server", TestPki.KeyFormat.RSA_PKCS8, "localhost", "127.0.0.1");
-    }
-
-    private static String yaml(String bindHost, String extra) {
-        return "http_port: 0\nhttps_port: 0\nbind_host: \"" + bindHost + "\"\n"
-                + "ssl_certificate: " + server.certificateFile() + "\n"
-                + "ssl_private_key: " + server.keyFile() + "\n"
-                + "ssl_ca_file: " + pki.caFile() + "\n"
-                + extra
-                + "plugins:\n  alpha: {enabled: true}\n  quiet: {enabled: http}\n"
-                + TestApp.QUIET_LOGGING;
+        tls = TlsSetup.create(dir);
     }
 
     private static HttpResponse<String> options(HttpClient c, String url) throws Exception {
@@ -52,8 +40,8 @@ class ProtectedRoutesTest {
 
     @Test
     void options_onProtectedRoutesWithoutClientCertificate_is403() throws Exception {
-        try (TestApp app = TestApp.start(dir, yaml("127.0.0.1", ""))) {
-            HttpClient c = Http.client(pki.trustingContext());
+        try (TestApp app = TestApp.start(dir, tls.yaml(""))) {
+            HttpClient c = Http.client(tls.pki().trustingContext());
             String base = "https://localhost:" + app.port(true);
             for (String path : new String[] {"/v2/features", "/logs", "/alpha-admin"}) {
                 HttpResponse<String> r = options(c, base + path);
@@ -67,9 +55,9 @@ class ProtectedRoutesTest {
 
     @Test
     void options_onListenerWherePluginIsDisabled_is404() throws Exception {
-        TestPki.Pem client = pki.client("c-options", "foreman.example.com");
-        try (TestApp app = TestApp.start(dir, yaml("127.0.0.1", ""))) {
-            HttpResponse<String> r = options(Http.client(pki.clientContext(client)),
+        TestPki.Pem client = tls.pki().client("c-options", "foreman.example.com");
+        try (TestApp app = TestApp.start(dir, tls.yaml(""))) {
+            HttpResponse<String> r = options(Http.client(tls.pki().clientContext(client)),
                     "https://localhost:" + app.port(true) + "/quiet");
             assertThat(r.statusCode()).isEqualTo(404);
             assertThat(r.body()).isEqualTo("Requested url was not found");
@@ -82,18 +70,20 @@ class ProtectedRoutesTest {
     void certificateIdentity_isTheFirstCnOrASanName_neverAnyOfSeveralCns() throws Exception {
         // subject sequence as encoded: CN=intruder first, CN=foreman.example.com second, and the
         // other way round; neither carries a SAN
-        TestPki.Pem intruderFirst = pki.clientWithCommonNames("intruder-first", "intruder.example.net", "foreman.example.com");
-        TestPki.Pem foremanFirst = pki.clientWithCommonNames("foreman-first", "foreman.example.com", "intruder.example.net");
-        TestPki.Pem sanOnly = pki.client("san-only", "foreman.example.com");
-        try (TestApp app = TestApp.start(dir, yaml("127.0.0.1", "trusted_hosts: [foreman.example.com]\n"))) {
+        TestPki.Pem intruderFirst = tls.pki().clientWithCommonNames("intruder-first", "intruder.example.net",
+                "foreman.example.com");
+        TestPki.Pem foremanFirst = tls.pki().clientWithCommonNames("foreman-first", "foreman.example.com",
+                "intruder.example.net");
+        TestPki.Pem sanOnly = tls.pki().client("san-only", "foreman.example.com");
+        try (TestApp app = TestApp.start(dir, tls.yaml("trusted_hosts: [foreman.example.com]\n"))) {
             String url = "https://localhost:" + app.port(true) + "/v2/features";
-            HttpResponse<String> refused = Http.get(Http.client(pki.clientContext(intruderFirst)), url);
+            HttpResponse<String> refused = Http.get(Http.client(tls.pki().clientContext(intruderFirst)), url);
             assertThat(refused.statusCode()).isEqualTo(403);
             assertThat(refused.body())
                     .isEqualTo("Untrusted client intruder.example.net attempted to access /v2/features");
             // smart-proxy's https_cert_cn: the first CN of the subject as OpenSSL prints it (encoding order)
-            assertThat(Http.get(Http.client(pki.clientContext(foremanFirst)), url).statusCode()).isEqualTo(200);
-            assertThat(Http.get(Http.client(pki.clientContext(sanOnly)), url).statusCode()).isEqualTo(200);
+            assertThat(Http.get(Http.client(tls.pki().clientContext(foremanFirst)), url).statusCode()).isEqualTo(200);
+            assertThat(Http.get(Http.client(tls.pki().clientContext(sanOnly)), url).statusCode()).isEqualTo(200);
         }
     }
 
@@ -109,7 +99,7 @@ class ProtectedRoutesTest {
                 ns.ip("addr", "add", "192.0.2.254/30", "dev", v + "n");
                 ns.ip("link", "set", v + "n", "up");
                 // no trusted_hosts: a caller from the network is refused, saying why; this host is not
-                try (TestApp app = TestApp.start(dir, yaml("*", ""))) {
+                try (TestApp app = TestApp.start(dir, tls.yaml("*", tls.server(), ""))) {
                     String remote = "http://192.0.2.253:" + app.port(false);
                     NetNs.Shell.Result r = ns.run(30, "curl", "-sS", "--max-time", "20", "-w", " %{http_code}",
                             remote + "/alpha-admin");
@@ -128,15 +118,16 @@ class ProtectedRoutesTest {
                     // the host calling itself on its own network address is still this host
                     assertThat(Http.get(remote + "/alpha-admin").body()).isEqualTo("secret");
                     // TLS client authentication admits callers from the network
-                    TestPki.Pem client = pki.client("net-client", "foreman.example.com");
-                    int tls = app.port(true);
-                    assertThat(ns.run(30, "curl", "-sS", "--max-time", "20", "--cacert", pki.caFile().toString(),
+                    TestPki.Pem client = tls.pki().client("net-client", "foreman.example.com");
+                    int httpsPort = app.port(true);
+                    assertThat(ns.run(30, "curl", "-sS", "--max-time", "20", "--cacert", tls.pki().caFile().toString(),
                             "--cert", client.certificateFile().toString(), "--key", client.keyFile().toString(),
-                            "--resolve", "localhost:" + tls + ":192.0.2.253",
-                            "https://localhost:" + tls + "/alpha-admin").output()).isEqualTo("secret");
+                            "--resolve", "localhost:" + httpsPort + ":192.0.2.253",
+                            "https://localhost:" + httpsPort + "/alpha-admin").output()).isEqualTo("secret");
                 }
                 // trusted_hosts set: the network caller is judged by its name like everyone else
-                try (TestApp app = TestApp.start(dir, yaml("*", "trusted_hosts: [foreman.example.com]\n"))) {
+                String trusted = "trusted_hosts: [foreman.example.com]\n";
+                try (TestApp app = TestApp.start(dir, tls.yaml("*", tls.server(), trusted))) {
                     String remote = "http://192.0.2.253:" + app.port(false);
                     assertThat(ns.run(30, "curl", "-sS", "--max-time", "20", remote + "/alpha-admin").output())
                             .isEqualTo("Untrusted client 192.0.2.254 attempted to access /alpha-admin");

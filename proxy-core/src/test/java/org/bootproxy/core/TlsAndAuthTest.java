@@ -23,29 +23,17 @@ class TlsAndAuthTest {
 
     @TempDir
     static Path dir;
-    static TestPki pki;
-    static TestPki.Pem server;
+    static TlsSetup tls;
 
     @BeforeAll
     static void pki() {
-        pki = TestPki.create(dir);
-        server = pki.server("server", TestPki.KeyFormat.RSA_PKCS8, "localhost", "127.0.0.1");
-    }
-
-    private static String yaml(TestPki.Pem srv, String extra) {
-        return "http_port: 0\nhttps_port: 0\nbind_host: 127.0.0.1\n"
-                + "ssl_certificate: " + srv.certificateFile() + "\n"
-                + "ssl_private_key: " + srv.keyFile() + "\n"
-                + "ssl_ca_file: " + pki.caFile() + "\n"
-                + extra
-                + "plugins:\n  alpha: {enabled: true}\n  quiet: {enabled: http}\n"
-                + TestApp.QUIET_LOGGING;
+        tls = TlsSetup.create(dir);
     }
 
     @Test
     void https_withoutClientCertificate_publicOk_protected403() throws Exception {
-        try (TestApp app = TestApp.start(dir, yaml(server, ""))) {
-            HttpClient c = Http.client(pki.trustingContext());
+        try (TestApp app = TestApp.start(dir, tls.yaml(""))) {
+            HttpClient c = Http.client(tls.pki().trustingContext());
             String base = "https://localhost:" + app.port(true);
             assertThat(Http.get(c, base + "/features").statusCode()).isEqualTo(200);
             assertThat(Http.get(c, base + "/version").statusCode()).isEqualTo(200);
@@ -62,9 +50,9 @@ class TlsAndAuthTest {
 
     @Test
     void https_anyValidClientCertificate_withoutTrustedHosts() throws Exception {
-        TestPki.Pem client = pki.client("any-client", "whoever.example.com");
-        try (TestApp app = TestApp.start(dir, yaml(server, ""))) {
-            HttpClient c = Http.client(pki.clientContext(client));
+        TestPki.Pem client = tls.pki().client("any-client", "whoever.example.com");
+        try (TestApp app = TestApp.start(dir, tls.yaml(""))) {
+            HttpClient c = Http.client(tls.pki().clientContext(client));
             HttpResponse<String> r = Http.get(c, "https://localhost:" + app.port(true) + "/v2/features");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("\"alpha\"");
@@ -73,13 +61,13 @@ class TlsAndAuthTest {
 
     @Test
     void trustedHosts_trustedCnPasses_untrustedCnIs403() throws Exception {
-        TestPki.Pem trusted = pki.client("trusted", "foreman.example.com");
-        TestPki.Pem untrusted = pki.client("untrusted", "evil.example.com");
-        try (TestApp app = TestApp.start(dir, yaml(server, "trusted_hosts: [Foreman.Example.com]\n"))) {
+        TestPki.Pem trusted = tls.pki().client("trusted", "foreman.example.com");
+        TestPki.Pem untrusted = tls.pki().client("untrusted", "evil.example.com");
+        try (TestApp app = TestApp.start(dir, tls.yaml("trusted_hosts: [Foreman.Example.com]\n"))) {
             String base = "https://localhost:" + app.port(true);
-            assertThat(Http.get(Http.client(pki.clientContext(trusted)), base + "/v2/features").statusCode())
+            assertThat(Http.get(Http.client(tls.pki().clientContext(trusted)), base + "/v2/features").statusCode())
                     .isEqualTo(200);
-            HttpResponse<String> r = Http.get(Http.client(pki.clientContext(untrusted)), base + "/v2/features");
+            HttpResponse<String> r = Http.get(Http.client(tls.pki().clientContext(untrusted)), base + "/v2/features");
             assertThat(r.statusCode()).isEqualTo(403);
             assertThat(r.body()).isEqualTo("Untrusted client evil.example.com attempted to access /v2/features");
             // on HTTP the identity is the peer's reverse-DNS name (localhost here), not in the list
@@ -93,9 +81,9 @@ class TlsAndAuthTest {
 
     @Test
     void emptyTrustedHosts_deniesEveryone() throws Exception {
-        TestPki.Pem client = pki.client("someone", "foreman.example.com");
-        try (TestApp app = TestApp.start(dir, yaml(server, "trusted_hosts: []\n"))) {
-            HttpResponse<String> r = Http.get(Http.client(pki.clientContext(client)),
+        TestPki.Pem client = tls.pki().client("someone", "foreman.example.com");
+        try (TestApp app = TestApp.start(dir, tls.yaml("trusted_hosts: []\n"))) {
+            HttpResponse<String> r = Http.get(Http.client(tls.pki().clientContext(client)),
                     "https://localhost:" + app.port(true) + "/v2/features");
             assertThat(r.statusCode()).isEqualTo(403);
         }
@@ -106,8 +94,8 @@ class TlsAndAuthTest {
         Path otherDir = java.nio.file.Files.createDirectories(dir.resolve("other"));
         TestPki other = TestPki.createOther(otherDir);
         TestPki.Pem stranger = other.client("stranger", "foreman.example.com");
-        try (TestApp app = TestApp.start(dir, yaml(server, ""))) {
-            SSLContext ctx = pki.clientContext(stranger);
+        try (TestApp app = TestApp.start(dir, tls.yaml(""))) {
+            SSLContext ctx = tls.pki().clientContext(stranger);
             // the client either cannot present it (the server names its CA) or the handshake fails
             try {
                 HttpResponse<String> r = Http.get(Http.client(ctx), "https://localhost:" + app.port(true)
@@ -122,14 +110,14 @@ class TlsAndAuthTest {
 
     @Test
     void pluginEnabledOnHttpOnly_is404OnHttps() throws Exception {
-        TestPki.Pem client = pki.client("c2", "foreman.example.com");
-        try (TestApp app = TestApp.start(dir, yaml(server, ""))) {
-            HttpResponse<String> s = Http.get(Http.client(pki.clientContext(client)),
+        TestPki.Pem client = tls.pki().client("c2", "foreman.example.com");
+        try (TestApp app = TestApp.start(dir, tls.yaml(""))) {
+            HttpResponse<String> s = Http.get(Http.client(tls.pki().clientContext(client)),
                     "https://localhost:" + app.port(true) + "/quiet");
             assertThat(s.statusCode()).isEqualTo(404);
             assertThat(s.body()).isEqualTo("Requested url was not found");
             assertThat(Http.get("http://127.0.0.1:" + app.port(false) + "/quiet").body()).isEqualTo("quiet");
-            String features = Http.get(Http.client(pki.clientContext(client)),
+            String features = Http.get(Http.client(tls.pki().clientContext(client)),
                     "https://localhost:" + app.port(true) + "/v2/features").body();
             assertThat(features).contains("\"quiet\":{\"http_enabled\":true,\"https_enabled\":false");
         }
@@ -138,9 +126,9 @@ class TlsAndAuthTest {
     @Test
     void ecKeyAndPkcs1RsaKey_bothLoad() throws Exception {
         for (TestPki.KeyFormat f : TestPki.KeyFormat.values()) {
-            TestPki.Pem srv = pki.server("srv-" + f, f, "localhost", "127.0.0.1");
-            try (TestApp app = TestApp.start(dir, yaml(srv, ""))) {
-                HttpResponse<String> r = Http.get(Http.client(pki.trustingContext()),
+            TestPki.Pem srv = tls.pki().server("srv-" + f, f, "localhost", "127.0.0.1");
+            try (TestApp app = TestApp.start(dir, tls.yaml("127.0.0.1", srv, ""))) {
+                HttpResponse<String> r = Http.get(Http.client(tls.pki().trustingContext()),
                         "https://localhost:" + app.port(true) + "/features");
                 assertThat(r.statusCode()).as(f.name()).isEqualTo(200);
             }
@@ -150,25 +138,25 @@ class TlsAndAuthTest {
     @Test
     void tls12RsaKeyExchange_offeredForFirmware_andSwitchRemovesIt() throws Exception {
         String suite = "TLS_RSA_WITH_AES_256_GCM_SHA384";
-        try (TestApp app = TestApp.start(dir, yaml(server, ""))) {
+        try (TestApp app = TestApp.start(dir, tls.yaml(""))) {
             assertThat(handshake(app.port(true), "TLSv1.2", suite)).isEqualTo(suite);
             // a modern client still gets forward secrecy first
             assertThat(handshake(app.port(true), "TLSv1.2", null)).startsWith("TLS_ECDHE_");
         }
-        try (TestApp app = TestApp.start(dir, yaml(server, "tls_rsa_key_exchange: false\n"))) {
+        try (TestApp app = TestApp.start(dir, tls.yaml("tls_rsa_key_exchange: false\n"))) {
             assertThatThrownBy(() -> handshake(app.port(true), "TLSv1.2", suite)).isInstanceOf(IOException.class);
         }
     }
 
     @Test
     void tls11_isRefused() throws Exception {
-        try (TestApp app = TestApp.start(dir, yaml(server, ""))) {
+        try (TestApp app = TestApp.start(dir, tls.yaml(""))) {
             assertThatThrownBy(() -> handshake(app.port(true), "TLSv1.1", null)).isInstanceOf(Exception.class);
         }
     }
 
     private static String handshake(int port, String protocol, String suite) throws Exception {
-        SSLContext ctx = pki.trustingContext();
+        SSLContext ctx = tls.pki().trustingContext();
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("localhost", port)) {
             SSLParameters p = s.getSSLParameters();
             p.setProtocols(new String[] {protocol});

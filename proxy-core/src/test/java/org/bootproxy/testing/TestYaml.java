@@ -18,4 +18,24 @@ public final class TestYaml {
 
     private TestYaml() {
     }
+
+    /**
+     * A whole configuration with one plugin enabled: HTTP on a free port of 127.0.0.1, the plugin
+     * {@code name} with {@code enabled: true} followed by {@code settings} (YAML lines as they would
+     * stand at the plugin's own level, indented here), then {@link #QUIET_SERVER}.
+     */
+    public static String plugin(String name, String settings) {
+        return plugin(name, settings, QUIET_SERVER);
+    }
+
+    /** As {@link #plugin(String, String)}, with {@code serverTail} (the server and logging sections) at the end. */
+    public static String plugin(String name, String settings, String serverTail) {
+        return """
+                http_port: 0
+                bind_host: 127.0.0.1
+                plugins:
+                  %s:
+                    enabled: true
+                """.formatted(name) + settings.indent(4) + serverTail;
+    }
 }

@@ -1,6 +1,5 @@
 package org.bootproxy.dhcp.api;
 
-import org.bootproxy.testing.TestYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,26 +8,21 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import org.bootproxy.core.BootproxyApplication;
 import org.bootproxy.core.BootproxyConfiguration;
 import org.bootproxy.dhcp.backend.embedded.EmbeddedBackend;
 import org.bootproxy.dhcp.model.Lease;
 import org.bootproxy.spi.net.Ipv4Address;
 import org.bootproxy.spi.net.Ipv4Network;
 import org.bootproxy.spi.net.MacAddress;
+import org.bootproxy.testing.FullApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,15 +39,11 @@ class DhcpApiAppTest {
             + "&network=192.0.2.0&nextServer=tftp.example.com&filename=grub2%2Fgrubx64.efi&name=h1.example.com"
             + "&related_macs[]";
     static final String LEASE_MAC = "52:54:00:00:01:01";
-    private static final Path STATE;
-    private static final Path CONFIG;
+    private static final Path DIR = FullApp.tempDir("dhcp-api-test");
+    private static final Path STATE = DIR.resolve("state");
 
     static {
         try {
-            Path dir = Files.createTempDirectory("dhcp-api-test");
-            STATE = dir.resolve("state");
-            CONFIG = dir.resolve("bootproxy.yml");
-            Files.writeString(CONFIG, config(STATE));
             Ipv4Network net = Ipv4Network.parse("192.0.2.0/25");
             try (EmbeddedBackend seed = EmbeddedBackend.open(STATE, List.of(), InstantSource.system())) {
                 seed.saveLease(new Lease(Ipv4Address.parse("192.0.2.101"), MacAddress.parse(LEASE_MAC), net,
@@ -66,45 +56,23 @@ class DhcpApiAppTest {
         }
     }
 
-    static String config(Path state) {
-        return """
-                http_port: 0
-                bind_host: 127.0.0.1
-                plugins:
-                  dhcp:
-                    enabled: true
-                    provider: embedded
-                    state_dir: %s
-                    subnets:
-                      - network: 192.0.2.0/25
-                        range: [192.0.2.100, 192.0.2.120]
-                        routers: [192.0.2.1]
-                        domain_name_servers: [192.0.2.1, 192.0.2.2]
-                        domain_name: example.com
-                        ntp_servers: [192.0.2.3]
-                        interface_mtu: 1500
-                      - network: 192.0.2.128/26
-                """.formatted(state) + TestYaml.QUIET_SERVER;
-    }
-
-    private static final DropwizardAppExtension<BootproxyConfiguration> APP =
-            new DropwizardAppExtension<>(BootproxyApplication.class, CONFIG.toString());
+    private static final DropwizardAppExtension<BootproxyConfiguration> APP = EmbeddedApp.extension(DIR, STATE, """
+            - network: 192.0.2.0/25
+              range: [192.0.2.100, 192.0.2.120]
+              routers: [192.0.2.1]
+              domain_name_servers: [192.0.2.1, 192.0.2.2]
+              domain_name: example.com
+              ntp_servers: [192.0.2.3]
+              interface_mtu: 1500
+            - network: 192.0.2.128/26
+            """);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     // ------------------------------------------------------------------ HTTP helpers
 
     static HttpResponse<String> send(String method, String path, String form) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-                .timeout(Duration.ofSeconds(20)).header("Accept", "application/json")
-                .header("X-Request-Id", "test-1");
-        if (form != null) {
-            b.header("Content-Type", "application/x-www-form-urlencoded");
-            b.method(method, HttpRequest.BodyPublishers.ofString(form));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return FullApp.send(APP.getLocalPort(), method, path, form, "Accept", "application/json",
+                "X-Request-Id", "test-1");
     }
 
     static HttpResponse<String> get(String path) throws Exception {
@@ -403,8 +371,7 @@ class DhcpApiAppTest {
 
     @Test
     void healthCheck_reportsTheBackend() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + APP.getAdminPort() + "/healthcheck")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = FullApp.send(APP.getAdminPort(), "GET", "/healthcheck", null);
         JsonNode h = JSON.readTree(r.body());
         assertThat(h.get("dhcp.backend").get("healthy").asBoolean()).as(r.body()).isTrue();
         assertThat(h.get("dhcp.backend").get("message").asText()).isEqualTo("embedded");

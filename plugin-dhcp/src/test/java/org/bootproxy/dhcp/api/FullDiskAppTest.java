@@ -3,20 +3,14 @@ package org.bootproxy.dhcp.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.bootproxy.core.BootproxyApplication;
 import org.bootproxy.core.BootproxyConfiguration;
 import org.bootproxy.dhcp.backend.embedded.FullDisk;
-import org.bootproxy.testing.TestYaml;
+import org.bootproxy.testing.FullApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -32,35 +26,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class FullDiskAppTest {
 
     private static final String NET = "10.0.0.0";
-    private static final FullDisk DISK;
-    private static final Path CONFIG;
+    private static final FullDisk DISK = mountFullDisk();
+    private static final Path DIR = FullApp.tempDir("dhcp-fulldisk-test");
 
-    static {
+    private static final DropwizardAppExtension<BootproxyConfiguration> APP = EmbeddedApp.extension(DIR,
+            DISK == null ? DIR.resolve("state") : DISK.path().resolve("state"), "- network: 10.0.0.0/16\n");
+
+    private static FullDisk mountFullDisk() {
         try {
-            DISK = FullDisk.mount();
-            Path dir = Files.createTempDirectory("dhcp-fulldisk-test");
-            CONFIG = dir.resolve("bootproxy.yml");
-            Path state = DISK == null ? dir.resolve("state") : DISK.path().resolve("state");
-            Files.writeString(CONFIG, """
-                    http_port: 0
-                    bind_host: 127.0.0.1
-                    plugins:
-                      dhcp:
-                        enabled: true
-                        provider: embedded
-                        state_dir: %s
-                        subnets:
-                          - network: 10.0.0.0/16
-                    """.formatted(state) + TestYaml.QUIET_SERVER);
+            return FullDisk.mount();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
-
-    private static final DropwizardAppExtension<BootproxyConfiguration> APP =
-            new DropwizardAppExtension<>(BootproxyApplication.class, CONFIG.toString());
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @AfterAll
     static void unmount() throws Exception {
@@ -69,26 +47,16 @@ class FullDiskAppTest {
         }
     }
 
-    private static HttpResponse<String> send(int port, String method, String path, String form) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(20));
-        if (form != null) {
-            b.header("Content-Type", "application/x-www-form-urlencoded");
-        }
-        b.method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private static HttpResponse<String> send(String method, String path, String form) throws Exception {
-        return send(APP.getLocalPort(), method, path, form);
+        return FullApp.send(APP.getLocalPort(), method, path, form);
     }
 
     private static JsonNode dhcpFeature() throws Exception {
-        return JSON.readTree(send("GET", "/v2/features", null).body()).get("dhcp");
+        return FullApp.json(APP.getLocalPort(), "/v2/features").get("dhcp");
     }
 
     private static JsonNode health() throws Exception {
-        return JSON.readTree(send(APP.getAdminPort(), "GET", "/healthcheck", null).body());
+        return FullApp.json(APP.getAdminPort(), "/healthcheck");
     }
 
     private static String host(int n) {
@@ -118,7 +86,7 @@ class FullDiskAppTest {
         assertThat(send("GET", "/dhcp/" + NET + "/ip/" + ip, null).statusCode()).isEqualTo(404);
         assertThat(send("GET", "/dhcp/" + NET + "/mac/" + mac, null).statusCode()).isEqualTo(404);
         assertThat(send("GET", "/dhcp/" + NET, null).body()).doesNotContain("\"" + ip + "\"");
-        assertThat(JSON.readTree(send("GET", "/dhcp/" + NET + "/unused_ip?from=" + ip + "&to=" + ip, null).body())
+        assertThat(FullApp.json(APP.getLocalPort(), "/dhcp/" + NET + "/unused_ip?from=" + ip + "&to=" + ip)
                 .get("ip").asText()).isEqualTo(ip);
         assertThat(send("DELETE", "/dhcp/" + NET + "/mac/" + mac, null).statusCode()).isEqualTo(200);
         // reads of what was stored go on

@@ -3,21 +3,14 @@ package org.bootproxy.tftp.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import org.bootproxy.core.BootproxyApplication;
 import org.bootproxy.core.BootproxyConfiguration;
+import org.bootproxy.testing.FullApp;
+import org.bootproxy.testing.TestYaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,21 +21,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class LogInjectionAppTest {
 
-    private static final Path DIR = tempDir();
-    private static final Path CONFIG = DIR.resolve("bootproxy.yml");
+    private static final Path DIR = FullApp.tempDir("log-injection");
     private static final Path LOG_FILE = DIR.resolve("bootproxy.log");
 
-    static {
-        try {
-            Files.createDirectories(DIR.resolve("tftpboot"));
-            Files.writeString(CONFIG, """
-                    http_port: 0
-                    bind_host: 127.0.0.1
-                    plugins:
-                      tftp:
-                        enabled: true
-                        root: %s
-                        listen: 127.0.0.1:0
+    private static final DropwizardAppExtension<BootproxyConfiguration> APP = FullApp.extension(DIR,
+            TestYaml.plugin("tftp", """
+                    root: %s
+                    listen: 127.0.0.1:0
+                    """.formatted(FullApp.mkdirs(DIR.resolve("tftpboot"))), """
                     server:
                       adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
                       requestLog: {appenders: []}
@@ -53,28 +39,10 @@ class LogInjectionAppTest {
                           currentLogFilename: %s
                           archive: false
                           logFormat: "%%-5p [%%d{ISO8601,UTC}] %%c{0}: %%m%%n"
-                    """.formatted(DIR.resolve("tftpboot"), LOG_FILE));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static final DropwizardAppExtension<BootproxyConfiguration> APP =
-            new DropwizardAppExtension<>(BootproxyApplication.class, CONFIG.toString());
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("log-injection");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+                    """.formatted(LOG_FILE)));
 
     private static int post(String path, String form) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
+        return FullApp.send(APP.getLocalPort(), "POST", path, form).statusCode();
     }
 
     @Test
@@ -85,10 +53,7 @@ class LogInjectionAppTest {
         assertThat(post("/tftp/fetch_boot_file", "prefix=boot/x&path=http://h%0d%0aERROR%20FORGED-HOST/vmlinuz"))
                 .isEqualTo(400);
 
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/logs")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        JsonNode logs = new ObjectMapper().readTree(body).get("logs");
+        JsonNode logs = FullApp.json(APP.getLocalPort(), "/logs").get("logs");
         int seen = 0;
         for (JsonNode record : logs) {
             String message = record.get("message").asText();

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import org.bootproxy.core.BootproxyApplication;
 import org.bootproxy.core.BootproxyConfiguration;
+import org.bootproxy.testing.FullApp;
 import org.bootproxy.testing.TestYaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,39 +28,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class RequestLimitsAppTest {
 
-    private static final Path DIR = tempDir();
-    private static final Path CONFIG = DIR.resolve("bootproxy.yml");
+    private static final Path DIR = FullApp.tempDir("limits-app");
     private static final String MAC = "52:54:00:12:34:57";
 
-    static {
-        try {
-            Files.createDirectories(DIR.resolve("tftpboot"));
-            Files.writeString(CONFIG, """
-                    http_port: 0
-                    bind_host: 127.0.0.1
-                    plugins:
-                      tftp:
-                        enabled: true
-                        root: %s
-                        listen: 127.0.0.1:0
-                    """.formatted(DIR.resolve("tftpboot")) + TestYaml.QUIET_SERVER);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static final DropwizardAppExtension<BootproxyConfiguration> APP =
-            new DropwizardAppExtension<>(BootproxyApplication.class, CONFIG.toString());
+    private static final DropwizardAppExtension<BootproxyConfiguration> APP = FullApp.extension(DIR,
+            TestYaml.plugin("tftp", """
+                    root: %s
+                    listen: 127.0.0.1:0
+                    """.formatted(FullApp.mkdirs(DIR.resolve("tftpboot")))));
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("limits-app");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static HttpResponse<String> post(String path, HttpRequest.BodyPublisher body) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))

@@ -1,6 +1,5 @@
 package org.bootproxy.tftp.api;
 
-import org.bootproxy.testing.TestYaml;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +10,6 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -19,8 +17,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.bootproxy.core.BootproxyApplication;
 import org.bootproxy.core.BootproxyConfiguration;
+import org.bootproxy.testing.FullApp;
+import org.bootproxy.testing.TestYaml;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,45 +32,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class TftpApiAppTest {
 
-    private static final Path DIR = tempDir();
-    private static final Path ROOT = DIR.resolve("tftpboot");
-    private static final Path CONFIG = DIR.resolve("bootproxy.yml");
+    private static final Path DIR = FullApp.tempDir("tftp-app");
+    private static final Path ROOT = FullApp.mkdirs(DIR.resolve("tftpboot"));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MAC = "52:54:00:12:34:56";
     private static final byte[] KERNEL = "vmlinuz-bytes-".repeat(3000).getBytes(UTF_8);
 
-    static {
-        try {
-            Files.createDirectories(ROOT);
-            Files.writeString(CONFIG, """
-                    http_port: 0
-                    bind_host: 127.0.0.1
-                    plugins:
-                      tftp:
-                        enabled: true
-                        root: %s
-                        listen: 127.0.0.1:0
-                        tftp_servername: tftp.example.com
-                        download_timeout: 20s
-                        fetch_allowed_networks: [127.0.0.0/8]
-                    """.formatted(ROOT) + TestYaml.QUIET_SERVER);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static final DropwizardAppExtension<BootproxyConfiguration> APP =
-            new DropwizardAppExtension<>(BootproxyApplication.class, CONFIG.toString());
+    private static final DropwizardAppExtension<BootproxyConfiguration> APP = FullApp.extension(DIR,
+            TestYaml.plugin("tftp", """
+                    root: %s
+                    listen: 127.0.0.1:0
+                    tftp_servername: tftp.example.com
+                    download_timeout: 20s
+                    fetch_allowed_networks: [127.0.0.0/8]
+                    """.formatted(ROOT)));
 
     private static HttpServer mirror;
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("tftp-app");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @BeforeAll
     static void startMirror() throws IOException {
