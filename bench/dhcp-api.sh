@@ -29,7 +29,6 @@ for tool in java curl mvn; do
 done
 . "$REPO/bench/lib.sh"
 bench_build || exit 1   # from a fresh clone too
-[ -f "$JAR" ] || { echo "no $JAR after the build" >&2; exit 1; }
 [ "$RESERVATIONS" -le 60000 ] || { echo "at most 60000 reservations fit the /16 as numbered" >&2; exit 1; }
 
 # the journal must be on a real disk for fsync to mean anything: not tmpfs
@@ -42,48 +41,30 @@ cleanup() {
 }
 trap cleanup EXIT
 
-. "$REPO/bench/lib.sh"
 bench_build plugin-dhcp "$WORK/modules" || exit 1
 
-cat > "$WORK/bootproxy.yml" <<YML
-http_port: $PORT
-bind_host: 127.0.0.1
-plugins:
-  dhcp:
-    enabled: true
+{
+bootproxy_yaml_head "$PORT" dhcp
+cat <<YML
     provider: embedded
     interfaces: []
     state_dir: $WORK/state
     subnets:
       - network: 198.18.0.0/16
-server:
-  adminConnectors: []
-  requestLog:
-    appenders: []
-logging:
-  level: WARN
-  appenders:
-    - type: file
-      currentLogFilename: $WORK/bootproxy.log
-      archive: false
 YML
+bootproxy_yaml_tail "$WORK/bootproxy.log" WARN none
+} > "$WORK/bootproxy.yml"
 
 # shellcheck disable=SC2086
-java $JAVA_OPTS -Dbootproxy.modules="$WORK/modules" -jar "$JAR" server "$WORK/bootproxy.yml" \
-    >"$WORK/stdout.log" 2>&1 &
-BP_PID=$!
-for _ in $(seq 1 300); do
-    curl -fs "http://127.0.0.1:$PORT/dhcp" >/dev/null 2>&1 && break
-    kill -0 "$BP_PID" 2>/dev/null || { cat "$WORK/stdout.log" >&2; exit 1; }
-    sleep 0.2
-done
-curl -fs "http://127.0.0.1:$PORT/dhcp" >/dev/null || { echo "bootproxy did not start" >&2; exit 1; }
+bench_bootproxy "" "$JAR" "$WORK/modules" "$WORK/bootproxy.yml" "$WORK/stdout.log" $JAVA_OPTS
+bench_wait_until "$BP_PID" 300 curl -fs "http://127.0.0.1:$PORT/dhcp" || {
+    echo "bootproxy did not start" >&2; cat "$WORK/stdout.log" >&2; exit 1; }
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC') $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
      "$(df -T "$WORK" | awk 'NR==2 {print $2}') journal, $RESERVATIONS reservations preloaded, $SAMPLES samples, $CLIENTS clients," \
      "load average $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared: p99 reflects it)"
 java -Xmx256m "$REPO/bench/dhcp-api/DhcpApiBench.java" "http://127.0.0.1:$PORT" "$RESERVATIONS" "$SAMPLES" "$CLIENTS" "$WORK"
-BP_RSS=$(awk '/VmHWM/ {printf "peak %.0f MiB", $2/1024}' /proc/$BP_PID/status)
+BP_RSS="peak $(bench_peak_rss "$BP_PID")"
 kill "$BP_PID"; wait "$BP_PID" 2>/dev/null || true; BP_PID=
 java -Xmx512m -cp "$JAR:$WORK/modules/dhcp/plugin-dhcp.jar" "$REPO/bench/dhcp-api/StoreBench.java" "$WORK/store-bench" 2>/dev/null \
     | grep '^store:'

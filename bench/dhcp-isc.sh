@@ -45,14 +45,8 @@ cp "$JAR" "$WORK/bootproxy.jar"
 cp "$REPO"/modules/dhcp/*.jar "$WORK/modules/dhcp/"
 JAR=$WORK/bootproxy.jar
 PLUGIN=$WORK/modules/dhcp/plugin-dhcp.jar
-cleanup() {
-    ip netns pids "$NS" 2>/dev/null | xargs -r kill 2>/dev/null || true
-    sleep 1
-    ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-    ip netns del "$NS" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+. "$REPO/bench/lib.sh"
+trap 'bench_teardown "$WORK" "$NS"' EXIT
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)),"\
      "$(dhcpd --version 2>&1 | head -1), $(df -T "$WORK" | awk 'NR==2 {print $2}') disk,"\
@@ -87,12 +81,9 @@ for _ in $(seq 1 100); do
     ip netns exec "$NS" bash -c 'exec 3<>/dev/tcp/127.0.0.1/7911' 2>/dev/null && break
     sleep 0.1
 done
-cat > "$WORK/bootproxy.yml" <<YML
-http_port: $PORT
-bind_host: 127.0.0.1
-plugins:
-  dhcp:
-    enabled: true
+{
+bootproxy_yaml_head "$PORT" dhcp
+cat <<YML
     provider: isc
     state_dir: $WORK/state
     isc:
@@ -102,24 +93,13 @@ plugins:
       key_secret: "$SECRET"
       config: $WORK/dhcpd.conf
       leases: $WORK/dhcpd.leases
-server:
-  adminConnectors: []
-  requestLog:
-    appenders: []
-logging:
-  level: WARN
-  appenders:
-    - type: file
-      currentLogFilename: $WORK/bootproxy.log
-      archive: false
 YML
-ip netns exec "$NS" java -Xmx512m ${BENCH_JVM_OPTS:-} -Dbootproxy.modules="$WORK/modules" -jar "$JAR" server "$WORK/bootproxy.yml" \
-    >"$WORK/stdout.log" 2>&1 &
-for _ in $(seq 1 300); do
-    ip netns exec "$NS" curl -fs "http://127.0.0.1:$PORT/dhcp" >/dev/null 2>&1 && break
-    sleep 0.2
-done
-ip netns exec "$NS" curl -fs "http://127.0.0.1:$PORT/dhcp" >/dev/null || { cat "$WORK/stdout.log" >&2; exit 1; }
+bootproxy_yaml_tail "$WORK/bootproxy.log" WARN none
+} > "$WORK/bootproxy.yml"
+# shellcheck disable=SC2086
+bench_bootproxy "$NS" "$JAR" "$WORK/modules" "$WORK/bootproxy.yml" "$WORK/stdout.log" -Xmx512m ${BENCH_JVM_OPTS:-}
+bench_wait_until "$BP_PID" 300 ip netns exec "$NS" curl -fs "http://127.0.0.1:$PORT/dhcp" || {
+    cat "$WORK/stdout.log" >&2; exit 1; }
 ip netns exec "$NS" java -Xmx256m "$REPO/bench/dhcp-isc/IscApiBench.java" "http://127.0.0.1:$PORT" \
     "$RESERVATIONS" "$SAMPLES" 8
 

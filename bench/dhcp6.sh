@@ -32,27 +32,13 @@ done
 bench_build || exit 1
 
 WORK=$(mktemp -d "${BENCH_DIR:-/var/tmp}/bench-dhcp6.XXXXXX")
-SERVER_PID=
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
-    wait 2>/dev/null
-    ip netns del "$SRV" 2>/dev/null
-    ip netns del "$CLI" 2>/dev/null
-    if [ "${KEEP:-0}" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
+trap 'bench_teardown "$WORK" "$SRV" "$CLI"' EXIT
 
 # the dhcp plugin of this tree, built into the work directory (modules/ may hold another build)
 bench_build plugin-dhcp "$WORK/modules" || exit 1
 MODULES=$WORK/modules
 
-ip netns del "$SRV" 2>/dev/null; ip netns del "$CLI" 2>/dev/null
-ip netns add "$SRV" && ip netns add "$CLI" || exit 1
-ip link add bpb6v0 netns "$SRV" type veth peer name bpb6v1 netns "$CLI" || exit 1
-ip -n "$SRV" addr add 2001:db8:b::1/64 dev bpb6v0 nodad
-for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
-ip -n "$SRV" link set bpb6v0 up
-ip -n "$CLI" link set bpb6v1 up
+bench_veth_pair "$SRV" bpb6v0 2001:db8:b::1/64 "$CLI" bpb6v1 "" || exit 1
 for _ in $(seq 1 50); do   # link-local addresses out of duplicate address detection
     ip -n "$SRV" -6 addr show tentative | grep -q . || ip -n "$CLI" -6 addr show tentative | grep -q . || break
     sleep 0.1
@@ -63,72 +49,39 @@ perf() {
     local name=$1 rate=$2 secs=$3 out
     out=$(ip netns exec "$CLI" perfdhcp -6 -l bpb6v1 -r "$rate" -R "$CLIENTS" -p "$secs" 2>&1)
     echo "$out" > "$WORK/perfdhcp-$name-$rate-$secs.log"
-    echo "$out" | awk '
-        /^\*\*\*Statistics for: SOLICIT-ADVERTISE/ {s=1}
-        /^\*\*\*Statistics for: REQUEST-REPLY/ {s=2}
-        s==1 && /sent packets:/ {ssent=$3}
-        s==2 && /received packets:/ {replies=$3}
-        /^Rate:/ {rate=$2}
-        END {
-            lost = ssent > 0 ? 100 * (1 - replies / ssent) : 100
-            printf "%s %.2f %s %s\n", rate, lost, ssent, replies
-        }'
+    echo "$out" | bench_perfdhcp_summary SOLICIT-ADVERTISE REQUEST-REPLY
 }
 
-run_server() {
-    local name=$1
-    perf "$name" 1000 "$WARMUP" >/dev/null # warm-up (the JVM's JIT; Kea's first bindings)
-    for rate in $RATES; do
-        read -r achieved lost sent replies < <(perf "$name" "$rate" "$SECS")
-        printf "%-10s %8s %14s %10s %10s %8s%%\n" "$name" "$rate" "$achieved" "$sent" "$replies" "$lost"
-        echo "$name $rate $achieved $lost" >> "$WORK/results"
-    done
-}
+# warm-up at 1,000/s (the JVM's JIT; Kea's first bindings), then a row per rate
+run_server() { bench_perf_rows perf "$1" 1000 "$WARMUP" "$SECS" "$RATES" "$WORK/results"; }
 
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))," \
-     "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), bindings on $(df -T "$WORK" | awk 'NR==2 {print $2}')," \
+echo "# $(bench_machine), bindings on $(df -T "$WORK" | awk 'NR==2 {print $2}')," \
      "load average $(cut -d' ' -f1-3 /proc/loadavg), ${SECS} s per run, $CLIENTS clients"
 printf "%-10s %8s %14s %10s %10s %9s\n" server "rate/s" "exchanges/s" SOLICITs REPLYs "lost"
 
 # ---- bootproxy (full application, only the dhcp plugin)
 mkdir -p "$WORK/bp"
-cat > "$WORK/bp/bootproxy.yml" <<YML
-http_port: 18486
-bind_host: 127.0.0.1
-plugins:
-  dhcp:
-    enabled: true
+{
+bootproxy_yaml_head 18486 dhcp
+cat <<YML
     interfaces: [bpb6v0]
     state_dir: $WORK/bp/state
     subnets6:
       - network: 2001:db8:b::/64
         range: [2001:db8:b::1:0, 2001:db8:b::ffff:ffff]
         lease_time: 1h
-server:
-  adminConnectors: []
-  requestLog:
-    appenders: []
-logging:
-  level: WARN
-  appenders:
-    - type: file
-      currentLogFilename: $WORK/bp/bootproxy.log
-      archive: false
 YML
+bootproxy_yaml_tail "$WORK/bp/bootproxy.log" WARN none
+} > "$WORK/bp/bootproxy.yml"
 # shellcheck disable=SC2086
-ip netns exec "$SRV" java $JAVA_OPTS -Dbootproxy.modules="$MODULES" -jar "$JAR" server "$WORK/bp/bootproxy.yml" \
-    >"$WORK/bp/stdout.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 150); do
-    ip netns exec "$SRV" ss -ulnH 'sport = :547' | grep -q . && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/bp/stdout.log" "$WORK/bp/bootproxy.log" >&2; exit 1; }
-    sleep 0.2
-done
-ip netns exec "$SRV" ss -ulnH 'sport = :547' | grep -q . || { echo "bootproxy's DHCPv6 server did not start" >&2; cat "$WORK/bp/stdout.log" >&2; exit 1; }
+bench_bootproxy "$SRV" "$JAR" "$MODULES" "$WORK/bp/bootproxy.yml" "$WORK/bp/stdout.log" $JAVA_OPTS
+dhcp6_listening() { ip netns exec "$SRV" ss -ulnH 'sport = :547' | grep -q .; }
+bench_wait_until "$BP_PID" 150 dhcp6_listening || {
+    echo "bootproxy's DHCPv6 server did not start" >&2; cat "$WORK/bp/stdout.log" "$WORK/bp/bootproxy.log" >&2; exit 1; }
 sleep 2
 run_server bootproxy
-BP_RSS=$(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$SERVER_PID/status 2>/dev/null)
-kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
+BP_RSS=$(bench_peak_rss "$BP_PID")
+kill "$BP_PID"; wait "$BP_PID" 2>/dev/null
 
 # ---- Kea, memfile, in the foreground
 mkdir -p "$WORK/kea"
@@ -144,14 +97,10 @@ cat > "$WORK/kea/kea-dhcp6.conf" <<JSON
                    "output_options": [ { "output": "$WORK/kea/kea.log" } ] } ]
 } }
 JSON
-KEA_PIDFILE_DIR="$WORK/kea" KEA_LOCKFILE_DIR="$WORK/kea" ip netns exec "$SRV" kea-dhcp6 -c "$WORK/kea/kea-dhcp6.conf" \
-    >"$WORK/kea/stdout.log" 2>&1 &
-SERVER_PID=$!
-sleep 2
-kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/kea/stdout.log" >&2; exit 1; }
+bench_kea "$SRV" kea-dhcp6 "$WORK/kea/kea-dhcp6.conf" || exit 1
 run_server kea
-KEA_RSS=$(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$SERVER_PID/status 2>/dev/null)
-kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
+KEA_RSS=$(bench_peak_rss "$KEA_PID")
+kill "$KEA_PID"; wait "$KEA_PID" 2>/dev/null
 
 echo "# peak RSS: bootproxy $BP_RSS (whole JVM), kea-dhcp6 $KEA_RSS"
 bench_ratios "$WORK/results" "$RATES"

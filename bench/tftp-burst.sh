@@ -42,23 +42,12 @@ for tool in ip tftp in.tftpd dnsmasq java sha256sum bc python3; do
 done
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
 bench_build || exit 1   # from a fresh clone too
-[ -f "$JAR" ] || { echo "no $JAR after the build" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/bench-tftp-burst.XXXXXX)
 chmod 755 "$WORK"
 NS_S=bpbench-burst-s$$
 NS_C=bpbench-burst-c$$
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    for ns in "$NS_S" "$NS_C"; do
-        for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-        ip netns del "$ns" 2>/dev/null || true
-    done
-    [ -n "${KEEP:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap 'bench_teardown "$WORK" "$NS_S" "$NS_C"' EXIT
 
 bench_build plugin-tftp "$WORK/modules" || exit 1
 
@@ -69,22 +58,11 @@ head -c $((1024 * 1024)) /dev/urandom > "$ROOT/boot.img"
 chmod 644 "$ROOT/boot.img"
 SUM=$(sha256sum < "$ROOT/boot.img" | cut -d' ' -f1)
 
-ip netns add "$NS_S"
-ip netns add "$NS_C"
-ip link add bpbbv$$a netns "$NS_S" type veth peer name bpbbv$$b netns "$NS_C"
-ip -n "$NS_S" link set bpbbv$$a name veth0
-ip -n "$NS_C" link set bpbbv$$b name veth0
-ip -n "$NS_S" addr add $SRV_IP/24 dev veth0
-ip -n "$NS_C" addr add $CLI_IP/24 dev veth0
-for ns in "$NS_S" "$NS_C"; do ip -n "$ns" link set lo up; ip -n "$ns" link set veth0 up; done
+bench_veth_pair "$NS_S" veth0 $SRV_IP/24 "$NS_C" veth0 $CLI_IP/24
 
 {
+bootproxy_yaml_head 18491 tftp
 cat <<YML
-http_port: 18491
-bind_host: 127.0.0.1
-plugins:
-  tftp:
-    enabled: true
     root: $ROOT
     listen: $SRV_IP:$BP_PORT
     max_transfers: 1000
@@ -94,15 +72,8 @@ bootproxy_yaml_tail "$WORK/bootproxy.log"
 } > "$WORK/bootproxy.yml"
 
 # shellcheck disable=SC2086
-ip netns exec "$NS_S" java $JAVA_OPTS -Dbootproxy.modules="$WORK/modules" -jar "$JAR" server "$WORK/bootproxy.yml" \
-    > "$WORK/bootproxy.out" 2>&1 &
-PIDS+=($!)
-ip netns exec "$NS_S" in.tftpd -L -s -u root -a $SRV_IP:$HPA_PORT "$ROOT" > "$WORK/tftpd.out" 2>&1 &
-PIDS+=($!)
-ip netns exec "$NS_S" dnsmasq -k --port=0 --enable-tftp --tftp-root="$ROOT" --listen-address=$SRV_IP \
-    --bind-interfaces --tftp-max=1000 --user=root --group=root --pid-file="$WORK/dnsmasq.pid" \
-    --log-facility="$WORK/dnsmasq.log" > "$WORK/dnsmasq.out" 2>&1 &
-PIDS+=($!)
+bench_bootproxy "$NS_S" "$JAR" "$WORK/modules" "$WORK/bootproxy.yml" "$WORK/bootproxy.out" $JAVA_OPTS
+bench_tftp_peers "$NS_S" "$ROOT" $SRV_IP $HPA_PORT "$WORK"
 
 one() { # one <port> <out>: a single download, 0 when exact
     rm -f "$2"
@@ -182,4 +153,4 @@ done
 printf '  median time ratio tftpd-hpa/bootproxy %sx, dnsmasq/bootproxy %sx\n' \
     "$(echo "scale=2; $(echo "${TIMES[tftpd-hpa]}" | median) / $(echo "${TIMES[bootproxy]}" | median)" | bc -l)" \
     "$(echo "scale=2; $(echo "${TIMES[dnsmasq]}" | median) / $(echo "${TIMES[bootproxy]}" | median)" | bc -l)"
-echo "bootproxy log: $(grep -c 'TFTP: sent' "$WORK/bootproxy.log") transfers sent, $BP_EARLY ended early or abandoned during the bursts, peak RSS $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/"${PIDS[0]}"/status 2>/dev/null || echo n/a)"
+echo "bootproxy log: $(grep -c 'TFTP: sent' "$WORK/bootproxy.log") transfers sent, $BP_EARLY ended early or abandoned during the bursts, peak RSS $(bench_peak_rss "$BP_PID" || echo n/a)"

@@ -53,23 +53,12 @@ for tool in ip atftp in.tftpd dnsmasq gcc java sha256sum; do
 done
 [ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)" >&2; exit 1; }
 bench_build || exit 1   # from a fresh clone too
-[ -f "$JAR" ] || { echo "no $JAR after the build" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/bench-tftp.XXXXXX)
 chmod 755 "$WORK"
 NS_S=bpbench-tftp-s$$
 NS_C=bpbench-tftp-c$$
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    for ns in "$NS_S" "$NS_C"; do
-        for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-        ip netns del "$ns" 2>/dev/null || true
-    done
-    [ -n "${KEEP:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
-}
-trap cleanup EXIT
+trap 'bench_teardown "$WORK" "$NS_S" "$NS_C"' EXIT
 
 bench_build plugin-tftp "$WORK/modules" || exit 1
 gcc -O2 -o "$WORK/tftp-relay" "$REPO/bench/tftp-relay.c"
@@ -84,22 +73,11 @@ chmod 644 "$ROOT"/*.img
 declare -A SUM
 for f in big mid small; do SUM[$f]=$(sha256sum < "$ROOT/$f.img" | cut -d' ' -f1); done
 
-ip netns add "$NS_S"
-ip netns add "$NS_C"
-ip link add bpbtv$$a netns "$NS_S" type veth peer name bpbtv$$b netns "$NS_C"
-ip -n "$NS_S" link set bpbtv$$a name veth0
-ip -n "$NS_C" link set bpbtv$$b name veth0
-ip -n "$NS_S" addr add $SRV_IP/24 dev veth0
-ip -n "$NS_C" addr add $CLI_IP/24 dev veth0
-for ns in "$NS_S" "$NS_C"; do ip -n "$ns" link set lo up; ip -n "$ns" link set veth0 up; done
+bench_veth_pair "$NS_S" veth0 $SRV_IP/24 "$NS_C" veth0 $CLI_IP/24
 
 {
+bootproxy_yaml_head 18490 tftp
 cat <<YML
-http_port: 18490
-bind_host: 127.0.0.1
-plugins:
-  tftp:
-    enabled: true
     root: $ROOT
     listen: $SRV_IP:$BP_PORT
     max_transfers_per_client: 1000  # the 100 concurrent clients share one address
@@ -108,18 +86,8 @@ bootproxy_yaml_tail "$WORK/bootproxy.log"
 } > "$WORK/bootproxy.yml"
 
 # shellcheck disable=SC2086
-ip netns exec "$NS_S" java $JAVA_OPTS -Dbootproxy.modules="$WORK/modules" -jar "$JAR" server "$WORK/bootproxy.yml" \
-    > "$WORK/bootproxy.out" 2>&1 &
-PIDS+=($!)
-BP_PID=$!
-ip netns exec "$NS_S" in.tftpd -L -s -u root -a $SRV_IP:$HPA_PORT "$ROOT" > "$WORK/tftpd.out" 2>&1 &
-PIDS+=($!)
-HPA_PID=$!
-ip netns exec "$NS_S" dnsmasq -k --port=0 --enable-tftp --tftp-root="$ROOT" --listen-address=$SRV_IP \
-    --bind-interfaces --tftp-max=1000 --user=root --group=root --pid-file="$WORK/dnsmasq.pid" \
-    --log-facility="$WORK/dnsmasq.log" > "$WORK/dnsmasq.out" 2>&1 &
-PIDS+=($!)
-DM_PID=$!
+bench_bootproxy "$NS_S" "$JAR" "$WORK/modules" "$WORK/bootproxy.yml" "$WORK/bootproxy.out" $JAVA_OPTS
+bench_tftp_peers "$NS_S" "$ROOT" $SRV_IP $HPA_PORT "$WORK"
 
 if [ -n "${PIN:-}" ]; then
     for p in $BP_PID $HPA_PID $DM_PID; do taskset -a -c -p "$PIN" "$p" > /dev/null; done
@@ -270,7 +238,7 @@ echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), nproc: $(nproc), cpu: $(lscpu | se
 echo "direct veth, 64 MiB:"
 run_cases direct big 64 "$ROUNDS" ""
 if [ "${ONLY:-}" = lockstep ]; then
-    echo "bootproxy: peak RSS $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$BP_PID/status)"
+    echo "bootproxy: peak RSS $(bench_peak_rss "$BP_PID")"
     exit 0
 fi
 
@@ -321,4 +289,4 @@ echo "relay reports (hold actually applied, relay CPU):"
 grep 'relay/' "$WORK/relay-report.txt" || true
 
 echo
-echo "bootproxy: $(grep -c 'TFTP: sent' "$WORK/bootproxy.log") transfers logged, peak RSS $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$BP_PID/status)"
+echo "bootproxy: $(grep -c 'TFTP: sent' "$WORK/bootproxy.log") transfers logged, peak RSS $(bench_peak_rss "$BP_PID")"
