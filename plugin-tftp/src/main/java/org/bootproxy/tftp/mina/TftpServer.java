@@ -95,7 +95,8 @@ import org.bootproxy.spi.log.LogSafe;
  *       arrived before (told by {@link ListenerMarks}; a burst can leave seconds of requests
  *       queued in the listening socket) is a late copy too, and dropped.</li>
  *   <li>An RRQ from the same address and port for another file ends that port's previous
- *       request: the client has moved on.</li>
+ *       request: the client has moved on (a transfer whose every block went out ends
+ *       unconfirmed, as when its final ACK never comes).</li>
  * </ul>
  *
  * <p>Lifecycle: {@link #start()} once, {@link #stop()} once. Thread-safe.
@@ -218,14 +219,26 @@ public final class TftpServer {
 
         /** Ends the transfer, or keeps a request still being started from starting. */
         void cancel(String why) {
-            ReadTransfer t;
-            synchronized (this) {
-                cancelled = true;
-                t = active == null ? null : active.transfer();
-            }
+            ReadTransfer t = cancelled();
             if (t != null) {
                 t.abort(why);
             }
+        }
+
+        /**
+         * Like {@link #cancel} because the client asked for another file from the same address and
+         * port: it has moved on ({@link ReadTransfer#supersede}).
+         */
+        void supersede() {
+            ReadTransfer t = cancelled();
+            if (t != null) {
+                t.supersede("the client started another request from the same port");
+            }
+        }
+
+        private synchronized ReadTransfer cancelled() {
+            cancelled = true;
+            return active == null ? null : active.transfer();
         }
     }
 
@@ -497,7 +510,7 @@ public final class TftpServer {
         }
         Request previous = byPeer.put(peer, request);
         if (previous != null) {
-            previous.cancel("the client started another request from the same port");
+            previous.supersede();
         }
         try {
             Thread t = new Thread(null, () -> startTransfer(request, rrq), "tftp-start", STACK_SIZE);

@@ -139,6 +139,23 @@ public final class ReadTransfer {
         }
     }
 
+    /**
+     * Ends the transfer because its client asked for another file from the transfer's address and
+     * port: it has moved on. Sends nothing. When every block had gone out, the client most likely
+     * has the file and only its final ACK was lost: {@link TransferOutcome.Result#UNCONFIRMED}, as
+     * after the retries; otherwise as {@link #abort}.
+     */
+    public synchronized void supersede(String reason) {
+        if (state == State.DONE) {
+            return;
+        }
+        if (everyBlockSent()) {
+            end(unconfirmed(reason));
+        } else {
+            abort(reason);
+        }
+    }
+
     public synchronized State state() {
         return state;
     }
@@ -290,10 +307,8 @@ public final class ReadTransfer {
         if (++timeoutsInARow > maxRetries) {
             sendError(ErrorCode.NOT_DEFINED, "timed out");
             // a lost final ACK: the client most likely has the file (and is running it)
-            if (finalBlock >= 0 && sent == finalBlock) {
-                end(new TransferOutcome(TransferOutcome.Result.UNCONFIRMED, bytes, elapsed(), retransmits,
-                        "every block was sent but the final ACK never came (last ACK: block " + acked + " of "
-                                + finalBlock + "); the client may have started the file at once"));
+            if (everyBlockSent()) {
+                end(unconfirmed("the client may have started the file at once"));
             } else {
                 end(new TransferOutcome(TransferOutcome.Result.TIMED_OUT, bytes, elapsed(), retransmits,
                         "no ACK after " + maxRetries + " retransmissions, last acknowledged block " + acked));
@@ -313,6 +328,16 @@ public final class ReadTransfer {
             }
         }
         arm();
+    }
+
+    private boolean everyBlockSent() {
+        return finalBlock >= 0 && sent == finalBlock;
+    }
+
+    private TransferOutcome unconfirmed(String why) {
+        return new TransferOutcome(TransferOutcome.Result.UNCONFIRMED, bytes, elapsed(), retransmits,
+                "every block was sent but the final ACK never came (last ACK: block " + acked + " of " + finalBlock
+                        + "); " + why);
     }
 
     private long elapsed() {

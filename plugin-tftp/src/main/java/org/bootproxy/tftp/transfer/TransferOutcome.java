@@ -20,7 +20,8 @@ public record TransferOutcome(Result result, long bytes, long durationNanos, lon
         /** No progress after the configured retries, with blocks still unsent. */
         TIMED_OUT,
         /**
-         * Every block was sent, but the final ACK never came within the retries. The client most
+         * Every block was sent, but the final ACK never came within the retries, or before the
+         * client asked for another file from the same address and port. The client most
          * likely has the whole file: a boot loader that starts what it loaded at once (GRUB after
          * its initrd, PXE ROMs) may never get its last ACK onto the wire (RFC 1350 section 6).
          */

@@ -418,25 +418,57 @@ class TftpServerLiveTest {
         awaitUntil(() -> server.metrics().timedOut() == before + 1);
     }
 
+    /**
+     * Asks for grub2/grub.cfg (4000 bytes: 8 blocks of 512 without options) and ACKs every block
+     * but the final one, which is left to come.
+     *
+     * @return the final block's number
+     */
+    private static int ackAllButTheFinalBlock(RawClient c) throws IOException {
+        c.send(port, new ReadRequest("grub2/grub.cfg", TransferMode.OCTET, Options.NONE));
+        int finalBlock = 4000 / 512 + 1;
+        for (int b = 1; b < finalBlock; b++) {
+            RawClient.Received d = c.receive();
+            assertThat(((Data) d.packet()).block()).isEqualTo(b);
+            c.send(d.fromPort(), new Ack(b));
+        }
+        return finalBlock;
+    }
+
     @Test
     void lostFinalAck_endsUnconfirmed_afterResendingOnlyTheFinalBlock() throws Exception {
         long unconfirmed = server.metrics().unconfirmed();
         long timedOut = server.metrics().timedOut();
         try (RawClient c = new RawClient(lo)) {
-            // grub2/grub.cfg: 4000 bytes, 8 blocks of 512 without options; every one but the last ACKed
-            c.send(port, new ReadRequest("grub2/grub.cfg", TransferMode.OCTET, Options.NONE));
-            int finalBlock = 4000 / 512 + 1;
-            for (int b = 1; b < finalBlock; b++) {
-                RawClient.Received d = c.receive();
-                assertThat(((Data) d.packet()).block()).isEqualTo(b);
-                c.send(d.fromPort(), new Ack(b));
-            }
+            int finalBlock = ackAllButTheFinalBlock(c);
             for (int resend = 0; resend <= 3; resend++) { // the first send and 3 retries, nothing else
                 assertThat(((Data) c.receive(2500).packet()).block()).isEqualTo(finalBlock);
             }
         }
         awaitUntil(() -> server.metrics().unconfirmed() == unconfirmed + 1, 5);
         assertThat(server.metrics().timedOut()).isEqualTo(timedOut);
+    }
+
+    @Test
+    void lostFinalAck_thenTheNextFileFromTheSamePort_endsTheFirstUnconfirmed_notAborted() throws Exception {
+        long unconfirmed = server.metrics().unconfirmed();
+        long aborted = server.metrics().aborted();
+        try (RawClient c = new RawClient(lo)) {
+            // the final block's ACK is "lost" and the client (tftp-hpa's interactive client keeps
+            // its socket) asks for the next file from the same port
+            int finalBlock = ackAllButTheFinalBlock(c);
+            assertThat(((Data) c.receive().packet()).block()).isEqualTo(finalBlock);
+            c.send(port, new ReadRequest("block.bin", TransferMode.OCTET, Options.NONE));
+            awaitUntil(() -> server.metrics().unconfirmed() == unconfirmed + 1, 10);
+            assertThat(server.metrics().aborted()).isEqualTo(aborted);
+            RawClient.Received next = c.receive();
+            while (next.packet() instanceof Data d && d.block() == finalBlock) {
+                next = c.receive(); // a resend of the first file's final block may still be on its way
+            }
+            assertThat(next.packet()).isEqualTo(new Data(1, java.util.Arrays.copyOf(
+                    Files.readAllBytes(root.resolve("block.bin")), 512)));
+            c.send(next.fromPort(), new TftpPacket.ErrorPacket(0, "enough"));
+        }
     }
 
     @Test

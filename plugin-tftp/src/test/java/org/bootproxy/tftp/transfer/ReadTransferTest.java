@@ -290,6 +290,35 @@ class ReadTransferTest {
     }
 
     @Test
+    void clientMovingOnAfterEveryBlockWentOut_endsUnconfirmed_withoutSending() {
+        ReadTransfer t = transfer(data(1000), 512, 1, Options.NONE, 5);
+        t.start();
+        t.onAck(1);
+        assertThat(blocks(sink.drain())).containsExactly(1, 2);
+        t.supersede("the client started another request from the same port");
+        assertThat(sink.drain()).isEmpty();
+        assertThat(outcomes).singleElement().satisfies(o -> {
+            assertThat(o.result()).isEqualTo(TransferOutcome.Result.UNCONFIRMED);
+            assertThat(o.bytes()).isEqualTo(1000);
+            assertThat(o.detail()).contains("every block was sent").contains("block 1 of 2")
+                    .contains("the client started another request from the same port");
+        });
+        assertThat(clock.pending()).isZero();
+    }
+
+    @Test
+    void clientMovingOnWithBlocksStillUnsent_endsAsBefore() {
+        ReadTransfer t = transfer(data(1500), 512, 1, Options.NONE, 5);
+        t.start();
+        t.onAck(1);
+        sink.drain();
+        t.supersede("the client started another request from the same port");
+        assertThat(sink.drain()).isEmpty();
+        assertThat(outcomes).singleElement().extracting(TransferOutcome::result)
+                .isEqualTo(TransferOutcome.Result.SERVER_STOPPED);
+    }
+
+    @Test
     void readError_sendsError0_andEnds() {
         BlockSource failing = new BlockSource() {
             @Override
