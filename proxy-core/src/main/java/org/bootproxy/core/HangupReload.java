@@ -49,8 +49,8 @@ public final class HangupReload implements Managed {
      */
     public static void ignoreWhileStarting() {
         try {
-            Signal.handle(new Signal(SIGNAL), signal -> LOG.info("Reload: SIGHUP while the server starts: nothing"
-                    + " reloaded (the files are read as it starts)"));
+            Signal.handle(new Signal(SIGNAL), signal -> LOG.info("Reload: SIGHUP while the server starts or"
+                    + " stops: nothing reloaded (a start reads the files)"));
         } catch (IllegalArgumentException e) {
             // -Xrs: start() says so
         }

@@ -58,7 +58,11 @@ class StartupHangupTest {
             assertThat(serving).as("serving within 90 s").isTrue();
             assertThat(signals).isPositive();
             hangup(p.pid()); // and once it runs: a reload, not an exit
-            Thread.sleep(500);
+            long logged = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(out).contains("Reload: nothing to reload") && System.nanoTime() < logged) {
+                Thread.sleep(100);
+            }
+            assertThat(Files.readString(out)).contains("Reload: nothing to reload");
             assertThat(answers(port)).isTrue();
             assertThat(p.isAlive()).isTrue();
         } finally {
