@@ -197,8 +197,9 @@ public final class KeaBackend implements DhcpBackend {
                     : "loaded: reservations are added to the running configuration (reservation-add, operation-target"
                     + " memory) and saved with config-write";
         } else if (hostCmdsLoaded) {
-            hostCmdsUse = "loaded but not used: Kea " + version + " is older than 2.4 (no operation-target), so"
-                    + " reservations are written with config-set";
+            hostCmdsUse = "loaded but not used: " + (version == null ? "version-get named no version"
+                    : "Kea's version '" + version + "' is not 2.4 or later") + " (older ones have no"
+                    + " operation-target), so reservations are written with config-set";
         } else {
             hostCmdsUse = "absent: reservations are written with config-set";
         }

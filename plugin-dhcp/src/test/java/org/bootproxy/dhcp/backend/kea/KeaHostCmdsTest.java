@@ -313,6 +313,30 @@ class KeaHostCmdsTest {
     }
 
     @Test
+    void hostCmdsOnAKeaWhoseVersionIsUnknown_isNotUsed_andTheStartLineDoesNotCallItOlder() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(KeaBackend.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        log.addAppender(events);
+        try {
+            HostCmdsKea m = new HostCmdsKea(NO_DATABASE);
+            m.version = "";
+            start(m);
+            assertThat(post(FOREMAN_POST).status()).isEqualTo(200);
+            assertThat(kea.sent).contains("config-set").doesNotContain("reservation-add");
+            assertThat(events.list).map(e -> e.getFormattedMessage())
+                    .filteredOn(l -> l.startsWith("Kea provider on "))
+                    .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .contains("host_cmds loaded but not used: version-get named no version")
+                    .doesNotContain("null");
+        } finally {
+            log.detachAppender(events);
+        }
+    }
+
+    @Test
     void atLeast_readsKeasVersionText() {
         assertThat(KeaBackend.atLeast("2.7.7", 2, 4)).isTrue();
         assertThat(KeaBackend.atLeast("3.0.0-isc20250623", 2, 4)).isTrue();
@@ -320,6 +344,11 @@ class KeaHostCmdsTest {
         assertThat(KeaBackend.atLeast("2.2.0", 2, 4)).isFalse();
         assertThat(KeaBackend.atLeast("", 2, 4)).isFalse();
         assertThat(KeaBackend.atLeast(null, 2, 4)).isFalse();
+        assertThat(KeaBackend.atLeast("2.6.1-isc20240725", 2, 4)).isTrue();
+        assertThat(KeaBackend.atLeast("2.7.7-git", 2, 4)).isTrue();
+        assertThat(KeaBackend.atLeast("2.10.0", 2, 4)).isTrue();
+        assertThat(KeaBackend.atLeast("1.9.10", 2, 4)).isFalse();
+        assertThat(KeaBackend.atLeast("kea 2.6.1", 2, 4)).as("not a version text: the safe path").isFalse();
     }
 
     // ------------------------------------------------------------------ helpers
