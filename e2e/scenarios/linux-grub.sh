@@ -7,8 +7,9 @@
 # with grub-mkimage, no prefix device) over bootproxy's TFTP; GRUB reads grub2/grub.cfg-01-<mac>
 # and loads the kernel and the initrd over TFTP; the initrd's /init prints the marker.
 # E2E_GRUB_VIA=http (linux-grub-http.sh) is Foreman's "Grub2 UEFI HTTP" loader instead: UEFI HTTP
-# Boot of http://…/httpboot/grub2/grubx64.efi, config, kernel and initrd over HTTP from httpboot,
-# and no symlink anywhere under the root.
+# Boot of http://…/httpboot/grub2/grubx64.efi, Foreman's global default grub2/grub.cfg
+# (POST /tftp/PXEGrub2/create_default), the host's config, kernel and initrd over HTTP from
+# httpboot, and no symlink anywhere under the root.
 E2E_TIMEOUT=${E2E_TIMEOUT:-240}   # a kernel under TCG on a loaded machine: allow for it
 . "$(dirname "$0")/../lib.sh"
 VIA=${E2E_GRUB_VIA:-tftp}
@@ -21,26 +22,13 @@ net_up; tap_add tap0
 R="$W"/root
 content_linux "$R"
 mkdir -p "$R"/grub2
-# an empty prefix: GRUB takes the directory it was loaded from (tftp or http) as $prefix.
-# Over HTTP Boot, Debian 12's GRUB 2.06 (this one and the signed grubnetx64) configures no network
-# from the firmware's HTTP boot device path (no address, empty $prefix and $root: it stops at
-# grub>), where RHEL's and SUSE's GRUB take the boot URL's directory. The image made here does that
-# in an embedded config: DHCP again (bootproxy answers with the reservation's URL), $prefix = the
-# URL's directory, then the host's grub.cfg-01-<mac> as GRUB's net boot would.
-EMBED=()
-if [ $VIA = http ]; then
-  cat > "$W"/embedded.cfg <<'EOF'
-net_dhcp
-regexp --set=1:srv --set=2:dir '^http://([^/]+)(/.*)/[^/]*$' "$net_efinet0_dhcp_boot_file"
-regexp --set=1:m1 --set=2:m2 --set=3:m3 --set=4:m4 --set=5:m5 --set=6:m6 '^(..):(..):(..):(..):(..):(..)$' "$net_efinet0_dhcp_mac"
-set root=http,$srv
-set prefix=($root)$dir
-echo "E2E-GRUB-HTTP: prefix $prefix"
-configfile $prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6
-EOF
-  EMBED=(-c "$W"/embedded.cfg)
-fi
-grub-mkimage -O x86_64-efi -o "$R"/grub2/grubx64.efi -p '' "${EMBED[@]}" \
+# an empty prefix: GRUB takes the directory it was loaded from as $prefix: (tftp,<next-server>)/grub2,
+# or over HTTP Boot (http,<host>:<port>)/httpboot/grub2, from the boot device path's IPv4() and
+# Uri() nodes (Debian's grub2 2.06-13 carries SUSE's HTTP Boot patches; efinet.c wants IPv4()
+# right before Uri(), which holds because bootproxy leaves the DNS-servers option out of an
+# HTTPClient's answer whose URL names an IP: with it, OVMF puts a Dns() node between them and GRUB
+# configures no network at all). The image has no embedded config.
+grub-mkimage -O x86_64-efi -o "$R"/grub2/grubx64.efi -p '' \
   efinet tftp http net normal configfile echo test true regexp linux linuxefi \
   || { E2E_FAIL_REASON="grub-mkimage failed"; e2e_finish; }
 bootproxy_config "$W"/bootproxy.yml     # the default boot rules only; the reservation names the loader
@@ -93,6 +81,37 @@ EOF
 fi
 expect_api 200 POST /tftp/PXEGrub2/$MAC --data-urlencode pxeconfig@"$W"/host.cfg
 [ -f "$R"/grub2/grub.cfg-01-$DASH ] || { E2E_FAIL_REASON="the API did not write grub2/grub.cfg-01-$DASH"; e2e_finish; }
+if [ $VIA = http ]; then
+  # Over HTTP, Debian's GRUB 2.06 reads $prefix/grub.cfg only (normal.mod searches grub.cfg-01-<mac>,
+  # grub.cfg-<IP in hex>... for a tftp $prefix only): that is Foreman's global default menu
+  # ("PXEGrub2 global default", POST create_default), whose pxegrub2_mac snippet loads the host's
+  # config by the colon form of the MAC (grub.cfg-<mac>, written by the PXEGrub2 call next to
+  # grub.cfg-01-<mac>). Rendered with default_pxe_item_global "local"; its pxegrub2_chainload and
+  # pxegrub2_discovery snippets are left out (never reached: the host's config boots).
+  cat > "$W"/default.cfg <<'EOF'
+default=local
+timeout=20
+echo Default PXE global template entry is set to 'local'
+
+echo "Trying /httpboot/grub2/grub.cfg-$net_default_mac"
+configfile "/httpboot/grub2/grub.cfg-$net_default_mac"
+
+echo "Trying /grub2/grub.cfg-$net_default_mac"
+configfile "/grub2/grub.cfg-$net_default_mac"
+
+# The following four statements breaks grub2 and it's no
+# longer able to load any file from the base URL.
+# Comment them out to be able to use (UEFI/iPXE) HTTP Boot:
+# https://bugzilla.redhat.com/show_bug.cgi?id=1763216
+echo "Trying grub2/grub.cfg-$net_default_mac"
+configfile "grub2/grub.cfg-$net_default_mac"
+
+echo "Trying grub.cfg-$net_default_mac"
+configfile "grub.cfg-$net_default_mac"
+EOF
+  expect_api 200 POST /tftp/PXEGrub2/create_default --data-urlencode menu@"$W"/default.cfg
+  [ -f "$R"/grub2/grub.cfg-$MAC ] || { E2E_FAIL_REASON="the API did not write grub2/grub.cfg-$MAC"; e2e_finish; }
+fi
 
 vm_start $MODE $MAC tap0
 S="$W"/serial-tap0.log; L="$W"/bootproxy.log; ipre=${IP//./\\.}
@@ -100,9 +119,9 @@ if [ $VIA = http ]; then
   MS=("dhcp-ack-HTTPClient-grub-url|$L|dhcp: DHCPACK $ipre to $MAC \\(.*HTTPClient.*\\) file http://192\\.0\\.2\\.1:$HTTP_PORT/httpboot/grub2/grubx64\\.efi"
       "httpboot-GET-grubx64.efi|$L|access: $ipre GET /httpboot/grub2/grubx64\\.efi 200 "
       "serial-grub-running|$S|Welcome to GRUB"
-      "dhcp-ack-GRUB-net_dhcp|$L|dhcp: DHCPACK $ipre to $MAC \\(other\\) file http://"
-      "serial-grub-prefix-httpboot|$S|E2E-GRUB-HTTP: prefix \\(http,192\\.0\\.2\\.1:$HTTP_PORT\\)/httpboot/grub2"
-      "httpboot-GET-grub.cfg-01-mac|$L|access: $ipre GET /httpboot/grub2/grub\\.cfg-01-$DASH 200 ")
+      "httpboot-GET-grub.cfg-prefix|$L|access: $ipre GET /httpboot/grub2/grub\\.cfg 200 "
+      "serial-grub-default-config|$S|Trying /httpboot/grub2/grub\\.cfg-$MAC"
+      "httpboot-GET-grub.cfg-mac|$L|access: $ipre GET /httpboot/grub2/grub\\.cfg-$MAC 200 ")
 else
   MS=("dhcp-ack-PXEClient-grub|$L|dhcp: DHCPACK $ipre to $MAC \\(.*PXEClient.*\\) file grub2/grubx64\\.efi next-server 192\\.0\\.2\\.1"
       "tftp-sent-grubx64.efi|$L|TFTP: sent /?grub2/grubx64\\.efi to /?$ipre:[0-9]+ "

@@ -432,13 +432,23 @@ public final class DhcpEngine {
     private record Boot(Ipv4Address siaddr, String file) {
     }
 
-    /** Adds the boot options of {@code client} to {@code o}; returns siaddr and the file field. */
+    /**
+     * Adds the boot options of {@code client} to {@code o}, which already holds the subnet's
+     * options, and takes option 6 out where {@link BootAnswer#omitsDnsServersFor} says so;
+     * returns siaddr and the file field.
+     */
     private Boot boot(DhcpMessage req, ClientInfo client, Reservation res, Ingress in, DhcpOptions.Builder o) {
         Optional<BootAnswer> answer = rules.decide(client, res, in.serverIp());
         if (answer.isEmpty()) {
             return new Boot(in.serverIp(), "");
         }
         BootAnswer a = answer.get();
+        if (a.omitsDnsServersFor(client.kind())) {
+            // an HTTP Boot URL naming an IP: no Dns() node in the boot device path, so GRUB finds
+            // its network there (see BootAnswer#omitsDnsServersFor)
+            o.remove(OptionCode.DOMAIN_NAME_SERVERS);
+            LOG.debug("dhcp: no option 6 to {} ({}): its boot URL names an IP", client.mac(), client.describe());
+        }
         Ipv4Address siaddr = resolver.resolve(a.nextServer()).orElse(DhcpMessage.ZERO);
         String file = a.filename().length() <= 127 ? a.filename() : "";
         // like dnsmasq: the file field always, option 67 when asked for, when the name does not

@@ -348,7 +348,10 @@ public final class Dhcp6Engine {
         return Optional.of(reply);
     }
 
-    /** Adds options 59 and 16 when the client boots; returns a phrase for the log line. */
+    /**
+     * Adds options 59 and 16 when the client boots, and takes option 23 out of {@code out} where
+     * {@link BootAnswer#omitsDnsServersFor} says so; returns a phrase for the log line.
+     */
     private String bootOptions(Dhcp6Options in, MacAddress mac, Optional<Inet6Address> server, List<Dhcp6Option> out)
             throws MalformedPacketException {
         Optional<Dhcp6Options.VendorClass> vc = in.vendorClass();
@@ -367,6 +370,11 @@ public final class Dhcp6Engine {
         Optional<BootAnswer> answer = rules.decide6(client, r, server.get());
         if (answer.isEmpty()) {
             return "";
+        }
+        if (answer.get().omitsDnsServersFor(client.kind())) {
+            // an HTTP Boot URL naming an IP: no Dns() node between IPv6() and Uri() in the boot
+            // device path, so GRUB finds its network there (see BootAnswer#omitsDnsServersFor)
+            out.removeIf(o -> o.code() == Dhcp6Option.DNS_SERVERS);
         }
         out.add(Dhcp6Options.bootfileUrl(answer.get().filename()));
         if (client.kind() == ClientKind.HTTP_CLIENT) {

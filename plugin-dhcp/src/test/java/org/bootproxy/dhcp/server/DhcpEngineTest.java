@@ -172,6 +172,53 @@ class DhcpEngineTest {
     }
 
     @Test
+    void httpClient_withAUrlNamingAnIp_getsNoOption6_soGrubFindsItsNetworkInTheBootDevicePath() throws Exception {
+        // the default rule's URL names the server by its address
+        DhcpMessage offer = wire(engine.handle(discover(MAC, "HTTPClient:Arch:00016:UNDI:003000", 16), IN)).message();
+        assertThat(offer.options().string(OptionCode.BOOTFILE_NAME)).contains("http://192.0.2.1:8000/httpboot/grub2/grubx64.efi");
+        assertThat(offer.options().has(OptionCode.DOMAIN_NAME_SERVERS)).isFalse();
+        assertThat(offer.options().addresses(OptionCode.ROUTERS)).containsExactly(SERVER); // the rest stays
+        assertThat(offer.options().string(OptionCode.DOMAIN_NAME)).contains("example.com");
+        // the firmware's REQUEST says HTTPClient too
+        DhcpMessage ack = wire(engine.handle(request(MAC, MessageType.REQUEST, DhcpMessage.ZERO, DhcpMessage.ZERO,
+                DhcpOptions.builder().putAddress(OptionCode.SERVER_ID, SERVER).putAddress(OptionCode.REQUESTED_IP,
+                        offer.yiaddr()).putString(OptionCode.VENDOR_CLASS, "HTTPClient:Arch:00016:UNDI:003000")), IN))
+                .message();
+        assertThat(ack.type()).isEqualTo(MessageType.ACK);
+        assertThat(ack.options().has(OptionCode.DOMAIN_NAME_SERVERS)).isFalse();
+
+        // a reservation's URL with a bracketed IPv6 literal and user info names an IP too
+        MacAddress v6 = MacAddress.parse("52:54:00:00:00:0b");
+        store.reserve(new Reservation("h6", "h6", ip("192.0.2.60"), v6, NET,
+                "https://u@[2001:db8::1]:8443/httpboot/shimx64.efi", null, List.of(), null, true));
+        assertThat(wire(engine.handle(discover(v6, "HTTPClient:Arch:00016:UNDI:003000", 16), IN)).message().options()
+                .has(OptionCode.DOMAIN_NAME_SERVERS)).isFalse();
+    }
+
+    @Test
+    void httpClient_withAUrlNamingAHost_andOtherClients_keepOption6() throws Exception {
+        MacAddress named = MacAddress.parse("52:54:00:00:00:0c");
+        store.reserve(new Reservation("h", "h", ip("192.0.2.61"), named, NET,
+                "http://boot.example.com:8000/httpboot/grub2/grubx64.efi", null, List.of(), null, true));
+        DhcpMessage http = wire(engine.handle(discover(named, "HTTPClient:Arch:00016:UNDI:003000", 16), IN)).message();
+        assertThat(http.options().string(OptionCode.BOOTFILE_NAME)).contains("http://boot.example.com:8000/httpboot/grub2/grubx64.efi");
+        // the firmware resolves boot.example.com with these
+        assertThat(http.options().addresses(OptionCode.DOMAIN_NAME_SERVERS)).containsExactly(ip("192.0.2.53"));
+
+        DhcpMessage pxe = wire(engine.handle(discover(MacAddress.parse("52:54:00:00:00:0d"),
+                "PXEClient:Arch:00007:UNDI:003000", 7), IN)).message();
+        assertThat(pxe.file()).isEqualTo("grub2/grubx64.efi");
+        assertThat(pxe.options().addresses(OptionCode.DOMAIN_NAME_SERVERS)).containsExactly(ip("192.0.2.53"));
+
+        // iPXE gets a URL naming an IP, and keeps option 6 (its scripts may name hosts)
+        DhcpMessage ipxe = wire(engine.handle(request(MacAddress.parse("52:54:00:00:00:0e"), MessageType.DISCOVER,
+                DhcpMessage.ZERO, DhcpMessage.ZERO, DhcpOptions.builder().putString(OptionCode.USER_CLASS, "iPXE")
+                        .putUint16(OptionCode.CLIENT_ARCH, 7)), IN)).message();
+        assertThat(ipxe.file()).isEqualTo("http://192.0.2.1:8000/httpboot/pxelinux.cfg/default.ipxe");
+        assertThat(ipxe.options().addresses(OptionCode.DOMAIN_NAME_SERVERS)).containsExactly(ip("192.0.2.53"));
+    }
+
+    @Test
     void request_forAnotherServer_releasesTheOffer_andIsNotAnswered() throws Exception {
         wire(engine.handle(discover(MAC, null, null), IN));
         DhcpMessage other = request(MAC, MessageType.REQUEST, DhcpMessage.ZERO, DhcpMessage.ZERO, DhcpOptions.builder()

@@ -110,7 +110,7 @@ class Dhcp6EngineTest {
     }
 
     @Test
-    void httpClientSolicit_getsAnAdvertiseWithAPoolAddressTheUrlAndOption16() throws Exception {
+    void httpClientSolicit_getsAnAdvertiseWithAPoolAddressTheUrlAndOption16_butNoOption23() throws Exception {
         Dhcp6Message.ClientServer a = answer(msg(Dhcp6MessageType.SOLICIT, clientId(CLIENT), iaNa(1), oro(59, 23),
                 arch(16), Dhcp6Options.vendorClass(343, "HTTPClient:Arch:00016:UNDI:003001")));
 
@@ -122,9 +122,34 @@ class Dhcp6EngineTest {
                 .isEqualTo("HTTPClient");
         assertThat(a.options().clientId()).contains(CLIENT);
         assertThat(a.options().serverId()).contains(engine.serverId());
-        assertThat(a.options().first(Dhcp6Option.DNS_SERVERS).orElseThrow().data())
-                .isEqualTo(v6("2001:db8:e2e::53").getAddress());
+        // the URL names the server by its address: no option 23, so OVMF puts no Dns() node
+        // between IPv6() and Uri() and GRUB finds its network in the boot device path
+        assertThat(a.options().has(Dhcp6Option.DNS_SERVERS)).isFalse();
         assertThat(store.byIp).isEmpty(); // an ADVERTISE binds nothing
+    }
+
+    @Test
+    void httpClient_withAUrlNamingAHost_andOtherClients_keepOption23() throws Exception {
+        reservations.put(MAC, new Reservation("h", "h", Ipv4Address.parse("192.0.2.50"), MAC,
+                Ipv4Network.parse("192.0.2.0/24"), "http://boot.example.com/httpboot/grub2/grubx64.efi", null, List.of(),
+                Map.of(), true));
+        Dhcp6Message.ClientServer http = answer(msg(Dhcp6MessageType.SOLICIT, clientId(CLIENT), iaNa(1), oro(59, 23),
+                arch(16), Dhcp6Options.vendorClass(343, "HTTPClient:Arch:00016:UNDI:003001")));
+        assertThat(bootUrl(http)).isEqualTo("http://boot.example.com/httpboot/grub2/grubx64.efi");
+        assertThat(http.options().first(Dhcp6Option.DNS_SERVERS).orElseThrow().data())
+                .isEqualTo(v6("2001:db8:e2e::53").getAddress());
+
+        Dhcp6Message.ClientServer pxe = answer(msg(Dhcp6MessageType.SOLICIT, clientId(OTHER), iaNa(1), oro(59, 23),
+                arch(7), Dhcp6Options.vendorClass(343, "PXEClient:Arch:00007:UNDI:003016")));
+        assertThat(bootUrl(pxe)).isEqualTo("tftp://[2001:db8:e2e::1]/grub2/grubx64.efi");
+        assertThat(pxe.options().first(Dhcp6Option.DNS_SERVERS).orElseThrow().data())
+                .isEqualTo(v6("2001:db8:e2e::53").getAddress());
+
+        // an iPXE client's URL names an IP, and it keeps option 23
+        Dhcp6Message.ClientServer ipxe = answer(msg(Dhcp6MessageType.INFORMATION_REQUEST, clientId(OTHER), oro(59, 23),
+                new Dhcp6Option(Dhcp6Option.USER_CLASS, new byte[] {0, 4, 'i', 'P', 'X', 'E'})));
+        assertThat(bootUrl(ipxe)).isEqualTo("http://[2001:db8:e2e::1]:8000/httpboot/pxelinux.cfg/default.ipxe");
+        assertThat(ipxe.options().has(Dhcp6Option.DNS_SERVERS)).isTrue();
     }
 
     @Test
