@@ -159,6 +159,10 @@ final class LeasesFollower implements AutoCloseable {
         long pos = start;
         byte[] rest = carry;
         while (true) {
+            if (buf.capacity() < CHUNK && ch.size() - pos > buf.capacity()) {
+                // the file grew while it was being read: no longer read it a few bytes at a time
+                buf = ByteBuffer.allocate((int) Math.min(CHUNK, ch.size() - pos));
+            }
             buf.clear();
             int n = ch.read(buf, pos);
             if (n <= 0) {
