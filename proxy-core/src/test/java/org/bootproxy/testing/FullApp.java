@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.bootproxy.core.BootproxyApplication;
 import org.bootproxy.core.BootproxyConfiguration;
 
@@ -65,6 +67,19 @@ public final class FullApp {
             throw new UncheckedIOException(e);
         }
         return new DropwizardAppExtension<>(BootproxyApplication.class, config.toString());
+    }
+
+    /**
+     * The command that runs the application ({@code server yaml}) in a child JVM on this test's class
+     * path, so with the plugins of this build: {@code java -Xmx256m jvmOptions... -cp ...}.
+     */
+    public static List<String> processCommand(Path yaml, String... jvmOptions) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m"));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BootproxyApplication.class.getName(),
+                "server", yaml.toString()));
+        return cmd;
     }
 
     /**

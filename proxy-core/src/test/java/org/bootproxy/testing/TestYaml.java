@@ -30,12 +30,35 @@ public final class TestYaml {
 
     /** As {@link #plugin(String, String)}, with {@code serverTail} (the server and logging sections) at the end. */
     public static String plugin(String name, String settings, String serverTail) {
+        return plugin(0, name, settings, serverTail);
+    }
+
+    /**
+     * As {@link #plugin(String, String, String)}, with HTTP on {@code httpPort} of 127.0.0.1 (0: a
+     * free one), for an application whose port the test must know before it starts (a child process).
+     */
+    public static String plugin(int httpPort, String name, String settings, String serverTail) {
         return """
-                http_port: 0
+                http_port: %d
                 bind_host: 127.0.0.1
                 plugins:
                   %s:
                     enabled: true
-                """.formatted(name) + settings.indent(4) + serverTail;
+                """.formatted(httpPort, name) + settings.indent(4) + serverTail;
+    }
+
+    /**
+     * The tail for an application run as a child process whose output is the test's log: no request
+     * log, the console at INFO, and {@code adminConnectors} (a YAML flow list; {@code []} for none).
+     */
+    public static String processServer(String adminConnectors) {
+        return """
+                server:
+                  adminConnectors: %s
+                  requestLog:
+                    appenders: []
+                logging:
+                  level: INFO
+                """.formatted(adminConnectors);
     }
 }

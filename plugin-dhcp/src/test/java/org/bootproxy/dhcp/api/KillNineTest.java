@@ -3,7 +3,6 @@ package org.bootproxy.dhcp.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bootproxy.testing.FullApp;
+import org.bootproxy.testing.TestYaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KillNineTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NET = "/dhcp/192.0.2.0";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
@@ -45,30 +46,19 @@ class KillNineTest {
             port = s.getLocalPort();
         }
         Path yml = dir.resolve("bootproxy.yml");
-        Files.writeString(yml, """
-                http_port: %d
-                bind_host: 127.0.0.1
-                plugins:
-                  dhcp:
-                    enabled: true
-                    state_dir: %s
-                    subnets:
-                      - network: 192.0.2.0/24
-                server:
-                  adminConnectors: []
-                  requestLog:
-                    appenders: []
-                logging:
-                  level: INFO
-                """.formatted(port, dir.resolve("state")));
-        String base = "http://127.0.0.1:" + port + "/dhcp/192.0.2.0";
+        Files.writeString(yml, TestYaml.plugin(port, "dhcp", """
+                state_dir: %s
+                subnets:
+                  - network: 192.0.2.0/24
+                """.formatted(dir.resolve("state")), TestYaml.processServer("[]")));
+        String base = "http://127.0.0.1:" + port + NET;
 
         Process app = start(yml, "first");
         Map<Integer, String> acked = new ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger(1);
         List<Thread> writers = new ArrayList<>();
         try {
-            waitUntilUp(base, app, "first");
+            waitUntilUp(port, app, "first");
             for (int t = 0; t < 8; t++) {
                 Thread w = new Thread(() -> {
                     int host;
@@ -108,8 +98,8 @@ class KillNineTest {
 
         Process again = start(yml, "second");
         try {
-            waitUntilUp(base, again, "second");
-            JsonNode all = JSON.readTree(get(base).body());
+            waitUntilUp(port, again, "second");
+            JsonNode all = FullApp.json(port, NET);
             Map<String, JsonNode> byIp = new HashMap<>();
             all.get("reservations").forEach(r -> byIp.put(r.get("ip").asText(), r));
             for (int host : acked.keySet()) {
@@ -124,7 +114,7 @@ class KillNineTest {
             assertThat(byIp.size()).isBetween(acknowledged, attempted);
             // the store takes writes after recovery, and Foreman's re-send of an acked record is a no-op
             int anyAcked = acked.keySet().iterator().next();
-            assertThat(post(base, acked.get(anyAcked)).statusCode()).isEqualTo(200);
+            assertThat(FullApp.send(port, "POST", NET, acked.get(anyAcked)).statusCode()).isEqualTo(200);
             System.out.printf("kill -9: %d of %d attempted POSTs acknowledged, %d present after restart%n",
                     acknowledged, attempted, byIp.size());
         } finally {
@@ -144,33 +134,19 @@ class KillNineTest {
                 + ".example.com&related_macs[]";
     }
 
-    private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> post(String url, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private Process start(Path yml, String name) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                "org.bootproxy.core.BootproxyApplication", "server", yml.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        return new ProcessBuilder(FullApp.processCommand(yml, "-XX:TieredStopAtLevel=1")).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
     }
 
-    private void waitUntilUp(String base, Process p, String name) throws Exception {
+    private void waitUntilUp(int port, Process p, String name) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 throw new AssertionError("bootproxy exited: " + Files.readString(dir.resolve(name + ".log")));
             }
             try {
-                if (get(base).statusCode() == 200) {
+                if (FullApp.send(port, "GET", NET, null).statusCode() == 200) {
                     return;
                 }
             } catch (IOException e) {
@@ -178,6 +154,6 @@ class KillNineTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("bootproxy did not come up on " + base);
+        throw new AssertionError("bootproxy did not come up on http://127.0.0.1:" + port + NET);
     }
 }

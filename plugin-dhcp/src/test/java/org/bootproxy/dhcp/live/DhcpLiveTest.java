@@ -19,19 +19,13 @@ class DhcpLiveTest {
 
     static final String RESERVED_MAC = "52:54:00:be:ef:01";
 
-    Path dir;
-    NetNs srv;
-    NetNs cli;
+    ServerClientPair net;
     LiveServer server;
 
     @BeforeAll
     void start() throws Exception {
-        NetNs.requireAvailable();
-        dir = Files.createTempDirectory("bp-dhcp-live");
-        NetNs[] pair = NetNs.pair("ds", "192.0.2.1/24", "dc", null);
-        srv = pair[0];
-        cli = pair[1];
-        Path yaml = LiveServer.writeConfig(dir, """
+        net = new ServerClientPair("d");
+        Path yaml = LiveServer.writeConfig(net.dir, """
                 enabled: true
                 mode: server
                 interfaces: [veth0]
@@ -43,8 +37,9 @@ class DhcpLiveTest {
                     domain_name_servers: [192.0.2.1]
                     domain_name: example.com
                     lease_time: 1h
-                """.formatted(dir.resolve("state")));
-        server = LiveServer.start(srv, yaml, RESERVED_MAC + ",192.0.2.20,grub2/shimx64.efi,192.0.2.7");
+                """.formatted(net.dir.resolve("state")));
+        server = LiveServer.start(net.srv, yaml, RESERVED_MAC + ",192.0.2.20,grub2/shimx64.efi,192.0.2.7");
+        net.serverLog(server::log);
     }
 
     @AfterAll
@@ -52,20 +47,13 @@ class DhcpLiveTest {
         if (server != null) {
             server.close();
         }
-        if (srv != null) {
-            srv.close();
-            cli.close();
-        }
-        if (dir != null) {
-            NetNs.Shell.run(30, "rm", "-rf", dir.toString());
+        if (net != null) {
+            net.close();
         }
     }
 
     private Dhclient.Result dhclient(String mac, String... conf) throws Exception {
-        Dhclient.Result r = Dhclient.run(cli, dir, mac, conf);
-        assertThat(r.bound()).as("dhclient output:\n%s\nserver log:\n%s", r.output(), server.log())
-                .containsKey("new_ip_address");
-        return r;
+        return net.dhclient(mac, conf);
     }
 
     @Test
@@ -135,7 +123,7 @@ class DhcpLiveTest {
                         s.sendto(bytes(p), dest)
                 print("sent")
                 """;
-        NetNs.Shell.Result r = srv.run(30, "python3", "-c", garbage);
+        NetNs.Shell.Result r = net.srv.run(30, "python3", "-c", garbage);
         assertThat(r.output()).contains("sent");
         Dhclient.Result after = dhclient("52:54:00:00:10:06",
                 "send vendor-class-identifier \"PXEClient:Arch:00000:UNDI:002001\";");
@@ -150,6 +138,6 @@ class DhcpLiveTest {
         assertThat(first.bound()).doesNotContainKey("new_filename");
         Dhclient.Result again = dhclient("52:54:00:00:10:05");
         assertThat(again.get("new_ip_address")).isEqualTo(first.get("new_ip_address"));
-        assertThat(Files.exists(dir.resolve("state"))).isTrue();
+        assertThat(Files.exists(net.dir.resolve("state"))).isTrue();
     }
 }

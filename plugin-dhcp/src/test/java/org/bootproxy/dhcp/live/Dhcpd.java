@@ -93,15 +93,15 @@ final class Dhcpd implements AutoCloseable {
     /** The {@code plugins.dhcp.isc} section for this daemon. */
     String iscYaml(String secretOverride) {
         return """
-                    isc:
-                      server: 127.0.0.1
-                      omapi_port: %d
-                      key_name: %s
-                      key_secret: "%s"
-                      config: %s
-                      leases: %s
-                      connect_timeout: 2s
-                      read_timeout: 3s
+                isc:
+                  server: 127.0.0.1
+                  omapi_port: %d
+                  key_name: %s
+                  key_secret: "%s"
+                  config: %s
+                  leases: %s
+                  connect_timeout: 2s
+                  read_timeout: 3s
                 """.formatted(OMAPI_PORT, KEY_NAME, secretOverride == null ? secret : secretOverride, conf, leases);
     }
 

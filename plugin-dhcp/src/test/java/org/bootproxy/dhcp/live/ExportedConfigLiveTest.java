@@ -33,12 +33,10 @@ class ExportedConfigLiveTest {
     @ParameterizedTest
     @EnumSource(value = ExportFormat.class, names = {"ISC", "DNSMASQ", "KEA"})
     void externalServer_givesTheSameBootAnswers(ExportFormat format) throws Exception {
-        NetNs.requireAvailable();
-        Path dir = Files.createTempDirectory("bp-export-live");
-        NetNs[] pair = NetNs.pair("es", "192.0.2.1/24", "ec", null);
-        NetNs srv = pair[0];
-        NetNs cli = pair[1];
-        try {
+        try (ServerClientPair net = new ServerClientPair("e")) {
+            Path dir = net.dir;
+            NetNs srv = net.srv;
+            NetNs cli = net.cli;
             Subnet subnet = new Subnet(Ipv4Network.parse("192.0.2.0/24"), Ipv4Address.parse("192.0.2.100"),
                     Ipv4Address.parse("192.0.2.150"), List.of(Ipv4Address.parse("192.0.2.1")), List.of(), null,
                     List.of(), java.time.Duration.ofHours(1), null);
@@ -91,10 +89,6 @@ class ExportedConfigLiveTest {
                     "send user-class \"iPXE\";");
             assertThat(bootFile(ipxe)).as(ipxe.output() + "\n" + Files.readString(log))
                     .isEqualTo("http://192.0.2.1:8000/httpboot/pxelinux.cfg/default.ipxe");
-        } finally {
-            srv.close();
-            cli.close();
-            NetNs.Shell.run(30, "rm", "-rf", dir.toString());
         }
     }
 }

@@ -22,13 +22,10 @@ class IscLeasesLiveTest {
 
     @Test
     void followerUnderPerfdhcpLoad_withARewriteMidway_matchesDhcpdsOwnDatabase() throws Exception {
-        NetNs.requireAvailable();
-        Path dir = Files.createTempDirectory("bp-isc-leases");
-        NetNs[] pair = NetNs.pair("ls", "192.0.2.1/24", "lc", "192.0.2.250/24");
-        NetNs srv = pair[0];
-        NetNs cli = pair[1];
-        Dhcpd dhcpd = Dhcpd.configure(srv, dir, "  range 192.0.2.10 192.0.2.209;\n", "");
-        try {
+        try (ServerClientPair net = new ServerClientPair("l", "192.0.2.250/24");
+             Dhcpd dhcpd = Dhcpd.configure(net.srv, net.dir, "  range 192.0.2.10 192.0.2.209;\n", "")) {
+            Path dir = net.dir;
+            NetNs cli = net.cli;
             dhcpd.start();
             try (IscLeasesProbe follower = IscLeasesProbe.follow(dhcpd.leases)) {
                 Process load = cli.start(new ProcessBuilder("perfdhcp", "-4", "-l", "veth0", "-r", "60", "-R", "180",
@@ -61,11 +58,6 @@ class IscLeasesLiveTest {
                 Map<String, String> dhcpdsOwn = new TreeMap<>(IscLeasesProbe.parse(dhcpd.leases, "192.0.2.0/24", now));
                 assertThat(new TreeMap<>(followed)).isEqualTo(dhcpdsOwn);
             }
-        } finally {
-            dhcpd.close();
-            srv.close();
-            cli.close();
-            NetNs.Shell.run(30, "rm", "-rf", dir.toString());
         }
     }
 }

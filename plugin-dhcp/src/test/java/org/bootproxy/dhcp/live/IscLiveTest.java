@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bootproxy.testing.NetNs;
+import org.bootproxy.testing.TestYaml;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,27 +23,19 @@ class IscLiveTest {
             + "&ip=192.0.2.10&network=192.0.2.0&nextServer=192.0.2.7&filename=grub2%2Fshimx64.efi"
             + "&name=h1.example.com&related_macs[]";
 
-    private static String yaml(Path dir, int port, Dhcpd dhcpd, String secret) {
-        return """
-                http_port: %d
-                bind_host: 127.0.0.1
-                plugins:
-                  dhcp:
-                    enabled: true
-                    provider: isc
-                    state_dir: %s
-                    subnets: [192.0.2.0/24]
-                %s
-                server:
-                  adminConnectors: [{type: http, bindHost: 127.0.0.1, port: %d}]
-                  requestLog:
-                    appenders: []
-                logging:
-                  level: INFO
-                """.formatted(port, dir.resolve("state"), dhcpd.iscYaml(secret), port + 1);
+    /** The plugin's settings for {@code dhcpd} ({@code secret}: another key secret, or null). */
+    private static String settings(Dhcpd dhcpd, String secret) {
+        return "provider: isc\nsubnets: [192.0.2.0/24]\n" + dhcpd.iscYaml(secret);
     }
 
-    private static Dhcpd dhcpd(NetNs srv, Path dir) throws Exception {
+    /** The process tail with an admin connector on {@code port + 1} (for {@code /healthcheck}). */
+    private static String tail(int port) {
+        return TestYaml.processServer("[{type: http, bindHost: 127.0.0.1, port: " + (port + 1) + "}]");
+    }
+
+    /** dhcpd in {@code net}'s server namespace, started, with a static host in an include in a group. */
+    private static Dhcpd startDhcpd(ServerClientPair net) throws Exception {
+        Path dir = net.dir;
         Files.writeString(dir.resolve("static-hosts.conf"), """
                 # static hosts, written by hand as an admin would
                 host static-1 {
@@ -51,7 +44,7 @@ class IscLiveTest {
                   filename "pxelinux.0";
                 }
                 """);
-        return Dhcpd.configure(srv, dir, """
+        Dhcpd dhcpd = Dhcpd.configure(net.srv, dir, """
                   range 192.0.2.100 192.0.2.150;
                   option routers 192.0.2.1;
                   option domain-name-servers 192.0.2.1;
@@ -60,6 +53,13 @@ class IscLiveTest {
                     include "%s";
                   }
                 """.formatted(dir.resolve("static-hosts.conf")), "");
+        try {
+            dhcpd.start();
+        } catch (Exception e) {
+            dhcpd.close();
+            throw e;
+        }
+        return dhcpd;
     }
 
     /**
@@ -71,13 +71,8 @@ class IscLiveTest {
      */
     @Test
     void aHostNameDhcpdAlreadyHas_isRefusedByDhcpd_as409WithItsMessage_leavingNothing() throws Exception {
-        NetNs.requireAvailable();
-        Path dir = Files.createTempDirectory("bp-isc-refusal");
-        NetNs[] pair = NetNs.pair("ir", "192.0.2.1/24", "ik", null);
-        NetNs srv = pair[0];
-        Dhcpd dhcpd = dhcpd(srv, dir);
-        try {
-            dhcpd.start();
+        try (ServerClientPair net = new ServerClientPair("ir"); Dhcpd dhcpd = startDhcpd(net)) {
+            Path dir = net.dir;
             Path lagging = dir.resolve("lagging.leases");
             Files.copy(dhcpd.leases, lagging);
             NetNs.Shell.Result om = NetNs.Shell.runWithInput(30, """
@@ -92,14 +87,14 @@ class IscLiveTest {
                     set ip-address = 192.0.2.60
                     create
                     """.formatted(Dhcpd.KEY_NAME, dhcpd.secret, Dhcpd.OMAPI_PORT),
-                    srv.wrap("omshell").toArray(String[]::new));
+                    net.srv.wrap("omshell").toArray(String[]::new));
             assertThat(om.output()).doesNotContain("can't", "not connected");
             assertThat(Files.readString(dhcpd.leases)).contains("host other.example.com {");
 
             Path yaml = dir.resolve("bootproxy.yml");
-            Files.writeString(yaml, yaml(dir, PORT + 20, dhcpd, null).replace("leases: " + dhcpd.leases,
-                    "leases: " + lagging));
-            try (LiveApp app = LiveApp.start(srv, PORT + 20, yaml, dir.resolve("app.log"))) {
+            Files.writeString(yaml, LiveApp.yaml(PORT + 20, dir.resolve("state"), settings(dhcpd, null)
+                    .replace("leases: " + dhcpd.leases, "leases: " + lagging), tail(PORT + 20)));
+            try (LiveApp app = LiveApp.start(net.srv, PORT + 20, yaml, dir.resolve("app.log"))) {
                 String r = app.post(NET, "hostname=other.example.com&mac=52%3A54%3A00%3A00%3A60%3A02&ip=192.0.2.61"
                         + "&network=192.0.2.0&name=other.example.com&related_macs[]");
                 assertThat(r).as(app.logText()).endsWith("409").contains("refused by dhcpd", "already exists");
@@ -107,28 +102,15 @@ class IscLiveTest {
             String leases = Files.readString(dhcpd.leases);
             assertThat(leases).doesNotContain("52:54:00:00:60:02", "192.0.2.61");
             assertThat(leases).contains("hardware ethernet 52:54:00:00:60:01;");
-        } finally {
-            dhcpd.close();
-            srv.close();
-            pair[1].close();
-            NetNs.Shell.run(30, "rm", "-rf", dir.toString());
         }
     }
 
     @Test
     void reservations_areHostObjectsDhcpdServes_acrossRestarts_andLeasesShowInTheApi() throws Exception {
-        NetNs.requireAvailable();
-        Path dir = Files.createTempDirectory("bp-isc-live");
-        NetNs[] pair = NetNs.pair("is", "192.0.2.1/24", "ic", null);
-        NetNs srv = pair[0];
-        NetNs cli = pair[1];
-        Dhcpd dhcpd = dhcpd(srv, dir);
-        LiveApp app = null;
-        try {
-            dhcpd.start();
-            Path yaml = dir.resolve("bootproxy.yml");
-            Files.writeString(yaml, yaml(dir, PORT, dhcpd, null));
-            app = LiveApp.start(srv, PORT, yaml, dir.resolve("app-1.log"));
+        try (ServerClientPair net = new ServerClientPair("i"); Dhcpd dhcpd = startDhcpd(net);
+             LiveApp app = LiveApp.start(net, PORT, settings(dhcpd, null), tail(PORT))) {
+            Path dir = net.dir;
+            NetNs cli = net.cli;
 
             // subnets and options from dhcpd.conf; the static host (in an include in a group) is not deleteable
             assertThat(app.curl("/dhcp")).contains("\"network\":\"192.0.2.0\"", "\"range\":[\"192.0.2.100\","
@@ -161,8 +143,7 @@ class IscLiveTest {
             dhcpd.start();
             assertThat(Dhclient.run(cli, dir, MAC).get("new_ip_address")).isEqualTo("192.0.2.10");
             // bootproxy restart: it reads the reservation back
-            app.close();
-            app = LiveApp.start(srv, PORT, yaml, dir.resolve("app-2.log"));
+            app.restart(dir.resolve("app-2.log"));
             assertThat(app.curl(NET + "/mac/" + MAC)).contains("\"ip\":\"192.0.2.10\"", "\"deleteable\":true",
                     "\"filename\":\"grub2/shimx64.efi\"", "\"nextServer\":\"192.0.2.7\"").endsWith("200");
             assertThat(app.post(NET, FOREMAN_BODY)).as("identical after restarts").isEqualTo("\n200");
@@ -208,9 +189,9 @@ class IscLiveTest {
 
             // a wrong key: 503 saying authentication failed, health check failing
             Path wrong = dir.resolve("wrong-key.yml");
-            Files.writeString(wrong, yaml(dir.resolve("wrong"), PORT + 10, dhcpd,
-                    java.util.Base64.getEncoder().encodeToString(new byte[32])));
-            try (LiveApp bad = LiveApp.start(srv, PORT + 10, wrong, dir.resolve("app-wrong.log"))) {
+            Files.writeString(wrong, LiveApp.yaml(PORT + 10, dir.resolve("wrong").resolve("state"),
+                    settings(dhcpd, java.util.Base64.getEncoder().encodeToString(new byte[32])), tail(PORT + 10)));
+            try (LiveApp bad = LiveApp.start(net.srv, PORT + 10, wrong, dir.resolve("app-wrong.log"))) {
                 String r = bad.post(NET, FOREMAN_BODY.replace("ab%3Acd%3Aef", "ab%3Acd%3A77").replace("192.0.2.10",
                         "192.0.2.77").replace("h1.", "h77."));
                 assertThat(r).as(bad.logText()).endsWith("503").contains("authentication failed");
@@ -218,14 +199,6 @@ class IscLiveTest {
                         .contains("authentication failed").endsWith("500");
             }
             assertThat(Files.readString(dhcpd.leases)).doesNotContain("h77.");
-        } finally {
-            if (app != null) {
-                app.close();
-            }
-            dhcpd.close();
-            srv.close();
-            cli.close();
-            NetNs.Shell.run(30, "rm", "-rf", dir.toString());
         }
     }
 }

@@ -3,7 +3,6 @@ package org.bootproxy.dhcp.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import org.bootproxy.dhcp.backend.kea.KeaBackend;
@@ -11,7 +10,6 @@ import org.bootproxy.dhcp.backend.kea.KeaSettings;
 import org.bootproxy.dhcp.model.Subnet;
 import org.bootproxy.spi.net.Ipv4Address;
 import org.bootproxy.spi.net.Ipv4Network;
-import org.bootproxy.testing.NetNs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,9 +36,6 @@ class KeaLiveTest {
             Duration.ofHours(1), null);
 
     ServerClientPair net;
-    Path dir;
-    NetNs srv;
-    NetNs cli;
     KeaDaemon kea;
     KeaBackend backend;
     InProcessApi api;
@@ -48,11 +43,8 @@ class KeaLiveTest {
     @BeforeAll
     void start() throws Exception {
         net = new ServerClientPair("k");
-        dir = net.dir;
-        srv = net.srv;
-        cli = net.cli;
-        kea = KeaDaemon.start(srv, dir.resolve("kea"), true);
-        net.serverLog(() -> kea.log());
+        kea = KeaDaemon.start(net.srv, net.dir.resolve("kea"), true);
+        net.serverLog(kea::log);
         openBackend();
     }
 
@@ -69,10 +61,6 @@ class KeaLiveTest {
         if (net != null) {
             net.close();
         }
-    }
-
-    private Dhclient.Result dhclient(String mac, String... conf) throws Exception {
-        return net.dhclient(mac, conf);
     }
 
     @Test
@@ -93,7 +81,7 @@ class KeaLiveTest {
                 "\"deleteable\":true");
         assertThat(Files.readString(kea.config)).as("config-write saved it").contains("52:54:00:ab:cd:ef");
 
-        Dhclient.Result r = dhclient("52:54:00:ab:cd:ef",
+        Dhclient.Result r = net.dhclient("52:54:00:ab:cd:ef",
                 "send vendor-class-identifier \"PXEClient:Arch:00007:UNDI:003000\";");
         assertThat(r.get("new_ip_address")).isEqualTo("192.0.2.10");
         assertThat(r.get("new_filename")).isEqualTo("grub2/shimx64.efi");
@@ -122,7 +110,7 @@ class KeaLiveTest {
         assertThat(api.post(NET, stranger).status()).as("names only one side").isEqualTo(409);
         assertThat(backend.reservationsByIp(SUBNET, Ipv4Address.parse("192.0.2.30"))).extracting(r -> r.mac()
                 .toString()).containsExactly("52:54:00:00:77:01", "52:54:00:00:77:02");
-        assertThat(dhclient("52:54:00:00:77:02").get("new_ip_address")).isEqualTo("192.0.2.30");
+        assertThat(net.dhclient("52:54:00:00:77:02").get("new_ip_address")).isEqualTo("192.0.2.30");
         assertThat(api.deleteMac(NET, "52:54:00:00:77:01").status()).isEqualTo(200);
         assertThat(backend.reservationsByIp(SUBNET, Ipv4Address.parse("192.0.2.30"))).extracting(r -> r.mac()
                 .toString()).containsExactly("52:54:00:00:77:02");
@@ -132,7 +120,7 @@ class KeaLiveTest {
     @Test
     @Order(5)
     void aLeaseKeaHandsOut_showsInTheApi() throws Exception {
-        Dhclient.Result r = dhclient("52:54:00:00:40:01");
+        Dhclient.Result r = net.dhclient("52:54:00:00:40:01");
         String ip = r.get("new_ip_address");
         assertThat(ip).startsWith("192.0.2.1");
         assertThat(api.getMac(NET, "52:54:00:00:40:01").body()).contains("\"ip\":\"" + ip + "\"",
@@ -148,7 +136,7 @@ class KeaLiveTest {
         kea.start();
         openBackend(); // no cached configuration
         assertThat(api.getMac(NET, "52:54:00:ab:cd:ef").body()).contains("\"ip\":\"192.0.2.10\"");
-        Dhclient.Result r = dhclient("52:54:00:ab:cd:ef");
+        Dhclient.Result r = net.dhclient("52:54:00:ab:cd:ef");
         assertThat(r.get("new_ip_address")).isEqualTo("192.0.2.10");
     }
 
@@ -157,14 +145,14 @@ class KeaLiveTest {
     void delete_takesEffectInTheRunningKea() throws Exception {
         assertThat(api.post(NET, "hostname=r1&mac=52:54:00:00:50:01&ip=192.0.2.120&filename=pxelinux.0").status())
                 .isEqualTo(200);
-        assertThat(dhclient("52:54:00:00:50:01").get("new_ip_address")).isEqualTo("192.0.2.120");
-        DhcpRelease.send(cli, "52:54:00:00:50:01", "192.0.2.120", "192.0.2.1");
+        assertThat(net.dhclient("52:54:00:00:50:01").get("new_ip_address")).isEqualTo("192.0.2.120");
+        DhcpRelease.send(net.cli, "52:54:00:00:50:01", "192.0.2.120", "192.0.2.1");
 
         assertThat(api.deleteMac(NET, "52:54:00:00:50:01").status()).isEqualTo(200);
         assertThat(api.getMac(NET, "52:54:00:00:50:01").status()).isEqualTo(404);
         assertThat(Files.readString(kea.config)).doesNotContain("52:54:00:00:50:01");
         // while the reservation held it, Kea would refuse .120 to any other MAC
-        Dhclient.Result now = dhclient("52:54:00:00:50:03", "send dhcp-requested-address 192.0.2.120;");
+        Dhclient.Result now = net.dhclient("52:54:00:00:50:03", "send dhcp-requested-address 192.0.2.120;");
         assertThat(now.get("new_ip_address")).isEqualTo("192.0.2.120");
     }
 
@@ -193,7 +181,7 @@ class KeaLiveTest {
     @Test
     @Order(9)
     void withoutLeaseCmds_leaseReadsAre501_andReservationsStillWork() throws Exception {
-        try (KeaDaemon bare = KeaDaemon.start(srv, dir.resolve("kea-bare"), false)) {
+        try (KeaDaemon bare = KeaDaemon.start(net.srv, net.dir.resolve("kea-bare"), false)) {
             // a second kea-dhcp4 on the same interface is fine: this one only answers its control socket here
             KeaBackend b = KeaBackend.open(new KeaSettings(bare.socket, null, null, null), InstantSource.system(),
                     n -> true);

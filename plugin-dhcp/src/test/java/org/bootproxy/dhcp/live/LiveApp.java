@@ -6,44 +6,89 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.bootproxy.testing.FullApp;
 import org.bootproxy.testing.NetNs;
+import org.bootproxy.testing.TestYaml;
 
 /**
  * The whole application (core + plugins of this build, from the test class path) as a process in
- * a test namespace, and curl beside it.
+ * a test namespace, and curl beside it. Not thread-safe; {@link #restart} and {@link #kill9AndRestart}
+ * replace the process, {@link #close()} stops the current one.
  */
 final class LiveApp implements AutoCloseable {
 
+    /** The usual tail: no admin connector, no request log, INFO into the process output (the log). */
+    static final String SERVER_TAIL = TestYaml.processServer("[]");
+
     final NetNs ns;
     final int port;
-    final Path log;
-    private final Process process;
+    private final Path yaml;
+    private Path log;
+    private Process process;
 
-    private LiveApp(NetNs ns, int port, Path log, Process process) {
+    private LiveApp(NetNs ns, int port, Path yaml) {
         this.ns = ns;
         this.port = port;
-        this.log = log;
-        this.process = process;
+        this.yaml = yaml;
+    }
+
+    /**
+     * A whole configuration: the dhcp plugin with its store in {@code state} and {@code settings}
+     * (YAML lines at the plugin's level), HTTP on 127.0.0.1:{@code port}, then {@code serverTail}.
+     */
+    static String yaml(int port, Path state, String settings, String serverTail) {
+        return TestYaml.plugin(port, "dhcp", "state_dir: " + state + "\n" + settings, serverTail);
+    }
+
+    /**
+     * Starts the application in {@code net}'s server namespace on {@link #yaml} with the store in
+     * {@code net.dir/state}, written to {@code net.dir/bootproxy.yml}, its output in
+     * {@code net.dir/app.log}; waits until it answers.
+     */
+    static LiveApp start(ServerClientPair net, int port, String settings, String serverTail) throws Exception {
+        Path yaml = net.dir.resolve("bootproxy.yml");
+        Files.writeString(yaml, yaml(port, net.dir.resolve("state"), settings, serverTail));
+        return start(net.srv, port, yaml, net.dir.resolve("app.log"));
     }
 
     /** Starts the application on {@code yaml} and waits until it answers. */
     static LiveApp start(NetNs ns, int port, Path yaml, Path log) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dbootproxy.modules=" + yaml.getParent().resolve("no-modules"),
-                "-cp", System.getProperty("java.class.path"), "org.bootproxy.core.BootproxyApplication", "server",
-                yaml.toString()));
-        Process p = ns.start(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()));
-        LiveApp app = new LiveApp(ns, port, log, p);
+        LiveApp app = new LiveApp(ns, port, yaml);
+        app.launch(log);
+        return app;
+    }
+
+    /**
+     * {@code kill -9} (no shutdown hook, nothing closed), then the application again on the same
+     * configuration, its output in {@code newLog}; waits until it answers.
+     */
+    void kill9AndRestart(Path newLog) throws Exception {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        launch(newLog);
+    }
+
+    /** Stops the application as {@link #close()} does, then starts it again, its output in {@code newLog}. */
+    void restart(Path newLog) throws Exception {
+        close();
+        launch(newLog);
+    }
+
+    private void launch(Path newLog) throws Exception {
+        log = newLog;
+        process = ns.start(new ProcessBuilder(FullApp.processCommand(yaml,
+                "-Dbootproxy.modules=" + yaml.getParent().resolve("no-modules")))
+                .redirectErrorStream(true).redirectOutput(log.toFile()));
         for (int i = 0; i < 300; i++) {
-            if (app.curl("/features").endsWith("200")) {
-                return app;
+            if (curl("/features").endsWith("200")) {
+                return;
             }
-            if (!p.isAlive()) {
+            if (!process.isAlive()) {
                 break;
             }
             Thread.sleep(200);
         }
-        app.close();
+        close();
         throw new AssertionError("bootproxy did not start:\n" + Files.readString(log));
     }
 
@@ -68,6 +113,7 @@ final class LiveApp implements AutoCloseable {
         return curl(path, "-X", "DELETE");
     }
 
+    /** The output of the current process so far. */
     String logText() throws IOException {
         return Files.readString(log);
     }

@@ -60,12 +60,10 @@ class ProxyDhcpLiveTest {
 
     @Test
     void proxyBesideDnsmasq_bootInfoWithoutAddress_on67And4011() throws Exception {
-        NetNs.requireAvailable();
-        Path dir = Files.createTempDirectory("bp-proxydhcp");
-        NetNs[] pair = NetNs.pair("ps", "192.0.2.1/24", "pc", null);
-        NetNs srv = pair[0];
-        NetNs cli = pair[1];
-        try {
+        try (ServerClientPair net = new ServerClientPair("p")) {
+            Path dir = net.dir;
+            NetNs srv = net.srv;
+            NetNs cli = net.cli;
             Process dnsmasq = srv.start(new ProcessBuilder("dnsmasq", "--no-daemon", "--conf-file=/dev/null",
                     "--port=0", "--bind-interfaces", "--interface=veth0", "--dhcp-authoritative",
                     "--dhcp-range=192.0.2.200,192.0.2.210,255.255.255.0,1h",
@@ -133,10 +131,6 @@ class ProxyDhcpLiveTest {
                 assertThat(ack.options().string(OptionCode.BOOTFILE_NAME))
                         .contains("http://192.0.2.1:8000/httpboot/grub2/grubx64.efi");
             }
-        } finally {
-            srv.close();
-            cli.close();
-            NetNs.Shell.run(30, "rm", "-rf", dir.toString());
         }
     }
 }

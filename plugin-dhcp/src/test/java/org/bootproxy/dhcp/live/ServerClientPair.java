@@ -25,10 +25,16 @@ final class ServerClientPair implements AutoCloseable {
     final NetNs cli;
     private ServerLog serverLog = () -> "";
 
+    /** The pair, namespaces named {@code <prefix>s...} and {@code <prefix>c...}, the client unconfigured. */
     ServerClientPair(String prefix) throws IOException {
+        this(prefix, null);
+    }
+
+    /** As {@link #ServerClientPair(String)}, the client with {@code clientCidr} on its veth0 (null: none). */
+    ServerClientPair(String prefix, String clientCidr) throws IOException {
         NetNs.requireAvailable();
         dir = Files.createTempDirectory("bp-" + prefix + "-live");
-        NetNs[] pair = NetNs.pair(prefix + "s", "192.0.2.1/24", prefix + "c", null);
+        NetNs[] pair = NetNs.pair(prefix + "s", "192.0.2.1/24", prefix + "c", clientCidr);
         srv = pair[0];
         cli = pair[1];
     }
