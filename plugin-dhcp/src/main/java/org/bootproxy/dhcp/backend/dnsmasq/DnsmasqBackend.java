@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -150,8 +151,16 @@ public final class DnsmasqBackend implements DhcpBackend {
         }
     }
 
-    /** The reservations bootproxy can see, and the hosts directory's mtime they were read at. */
-    private record Index(FileTime hostsdirTime, Map<Ipv4Network, List<Reservation>> bySubnet) {
+    /**
+     * The reservations bootproxy can see, and the hosts directory's mtime they were read at;
+     * {@code lineMacs}: every MAC on a dhcp-host line of bootproxy's files, with the line's address.
+     */
+    private record Index(FileTime hostsdirTime, Map<Ipv4Network, List<Reservation>> bySubnet,
+                         Map<Ipv4Network, Map<MacAddress, Ipv4Address>> lineMacs) {
+    }
+
+    /** What one hosts file holds: its reservations and the MACs of bootproxy's dhcp-host line in it. */
+    private record HostsFile(List<Reservation> reservations, List<Reservation> line) {
     }
 
     private DnsmasqBackend(DnsmasqConfig config, Path hostsdir, Path optsdir, Path leases, Path pidFile,
@@ -266,19 +275,36 @@ public final class DnsmasqBackend implements DhcpBackend {
         String optsText = optsFile(r);
         writeLock.lock();
         try {
-            Optional<AddOutcome> same = ReservationRules.check(r, reservations(subnet(r.subnet())));
+            Subnet subnet = subnet(r.subnet());
+            List<Reservation> existing = reservations(subnet);
+            Optional<AddOutcome> same = ReservationRules.check(r, existing);
             if (same.isPresent()) {
                 return same.get();
             }
+            Ipv4Address onLine = index().lineMacs().getOrDefault(r.subnet(), Map.of()).get(r.mac());
+            Optional<Reservation> lineOwner = existing.stream()
+                    .filter(e -> onLine != null && !onLine.equals(r.ip()) && e.ip().equals(onLine)).findFirst();
+            if (lineOwner.isPresent()) {
+                Reservation carrier = lineOwner.get();
+                throw new ReservationConflictException(r.mac() + " is on the dnsmasq dhcp-host line of the bonded host"
+                        + " at " + onLine + " (related_macs of " + carrier.mac() + "); delete that reservation first",
+                        carrier);
+            }
             long pid = runningPid();
             daemon(pid);
-            Optional<Held> held = held().stream().filter(h -> h.pid() == pid && h.ip().equals(r.ip())).findFirst();
-            if (held.isPresent()) {
+            List<Reservation> bond = existing.stream().filter(e -> e.ip().equals(r.ip()) && e.deleteable()).toList();
+            List<Held> held = held().stream().filter(h -> h.pid() == pid && h.ip().equals(r.ip())).toList();
+            if (!bond.isEmpty()) {
+                return joinBond(r, pid, bond, held);
+            }
+            if (!held.isEmpty()) {
                 // dnsmasq refuses a second dhcp-host line for an address it holds ("duplicate dhcp-host IP address")
-                throw new BackendUnavailableException("dnsmasq (PID " + pid + ") still holds " + r.ip() + " for the"
-                        + " deleted reservation of " + held.get().mac() + " until it restarts (dnsmasq "
-                        + daemon.version() + " would crash on SIGHUP); restart dnsmasq, then retry; nothing was"
-                        + " written", null);
+                throw heldException(pid, r, held.get(0));
+            }
+            List<MacAddress> line = new ArrayList<>(List.of(r.mac()));
+            line.addAll(anticipated(r, existing));
+            if (line.size() > 1) {
+                hostsText = hostsFile(r, line);
             }
             Path hosts = hostsdir.resolve(fileName(r));
             Path opts = optsdir.resolve(fileName(r));
@@ -297,10 +323,157 @@ public final class DnsmasqBackend implements DhcpBackend {
             if (optsText != null) {
                 daemon = withTagged(daemon(pid), true);
             }
-            updateIndex(r, true);
+            if (line.size() > 1) {
+                LOG.info("dnsmasq reservation {} {} also serves its related MACs {} (one dhcp-host line)", r.mac(),
+                        r.ip(), line.subList(1, line.size()));
+                index = scan();
+            } else {
+                updateIndex(r, true);
+            }
             return AddOutcome.CREATED;
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    private BackendUnavailableException heldException(long pid, Reservation r, Held held) {
+        return new BackendUnavailableException("dnsmasq (PID " + pid + ") still holds " + r.ip() + " for the"
+                + " deleted reservation of " + held.mac() + " until it restarts (dnsmasq " + daemon.version()
+                + " would crash on SIGHUP); restart dnsmasq, then retry; nothing was written", null);
+    }
+
+    /**
+     * The related MACs of the first reservation of a bonded host that go on its dhcp-host line:
+     * those with no reservation of their own in the subnet and on no other bootproxy line.
+     */
+    private List<MacAddress> anticipated(Reservation r, List<Reservation> existing) throws BackendUnavailableException {
+        Map<MacAddress, Ipv4Address> onLines = index().lineMacs().getOrDefault(r.subnet(), Map.of());
+        List<MacAddress> out = new ArrayList<>();
+        for (String text : r.relatedMacs()) {
+            if (!MacAddress.isValid(text)) {
+                continue;
+            }
+            MacAddress m = MacAddress.parse(text);
+            if (!m.equals(r.mac()) && !out.contains(m) && !onLines.containsKey(m)
+                    && existing.stream().noneMatch(e -> e.mac().equals(m))) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Adds {@code r} to the bonded host already reserved at its address ({@code bond}, each of
+     * which names {@code r} in {@code related_macs}, as {@link ReservationRules} checked): dnsmasq
+     * serves them all from the one dhcp-host line of the bond's carrier file. When that line already
+     * lists {@code r}'s MAC, {@code r}'s file holds only its comment lines; otherwise the line is
+     * rewritten and dnsmasq sent SIGHUP, which a dnsmasq that would crash on it cannot be (409).
+     */
+    private AddOutcome joinBond(Reservation r, long pid, List<Reservation> bond, List<Held> held)
+            throws ReservationConflictException, RecordRejectedException, BackendUnavailableException {
+        Bond b = bond(bond);
+        if (!Objects.equals(r.filename(), b.carrier().filename())
+                || !Objects.equals(r.nextServer(), b.carrier().nextServer())) {
+            throw new ReservationConflictException("dnsmasq serves the NICs of a bonded host from one dhcp-host line:"
+                    + " " + r.mac() + " needs the filename and nextServer of " + b.carrier().mac() + " ("
+                    + b.carrier().filename() + ", " + b.carrier().nextServer() + ") to share " + r.ip(), b.carrier());
+        }
+        Optional<Held> mine = held.stream().filter(h -> h.mac().equals(r.mac())).findFirst();
+        if (mine.isPresent()) {
+            throw heldException(pid, r, mine.get()); // its tombstone is dnsmasq's newest record for the MAC
+        }
+        Map<Path, String> plan = new LinkedHashMap<>();
+        plan.put(hostsdir.resolve(fileName(r)), memberFile(r, b.carrier()));
+        boolean reload = !b.line().contains(r.mac());
+        if (reload) {
+            Daemon d = daemon(pid);
+            if (d.crashesOnHangup() && d.tagged()) {
+                throw new ReservationConflictException("dnsmasq (PID " + pid + ") already serves " + r.ip()
+                        + " from a dhcp-host line without " + r.mac() + " and refuses a second line for it; adding"
+                        + " the MAC needs a SIGHUP, on which dnsmasq " + d.version() + " would crash. Name " + r.mac()
+                        + " in related_macs of the bond's first reservation (" + b.carrier().mac() + ") when creating"
+                        + " it; nothing was written", b.carrier());
+            }
+            List<MacAddress> line = new ArrayList<>(b.line());
+            line.add(r.mac());
+            plan.put(hostsdir.resolve(fileName(b.carrier())), hostsFile(b.carrier(), line));
+        }
+        apply(plan);
+        if (reload) {
+            signalHangup(pid);
+            daemon = withTagged(daemon(pid), anyTaggedFile());
+        }
+        LOG.info("dnsmasq reservation {} {} joins the bonded host of {}{}", r.mac(), r.ip(), b.carrier().mac(),
+                reload ? " (dnsmasq sent SIGHUP)" : "");
+        index = scan();
+        return AddOutcome.CREATED;
+    }
+
+    /** The reservations of one bonded host, the one whose hosts file has the dhcp-host line, and that line's MACs. */
+    private record Bond(List<Reservation> members, Reservation carrier, List<MacAddress> line) {
+    }
+
+    private Bond bond(List<Reservation> members) throws BackendUnavailableException {
+        for (Reservation m : members) {
+            Path p = hostsdir.resolve(fileName(m));
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(p, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                continue;
+            } catch (IOException e) {
+                throw new BackendUnavailableException("dnsmasq hosts file " + p + " cannot be read: " + e, e);
+            }
+            for (String l : lines) {
+                if (!l.isBlank() && !l.strip().startsWith("#")) {
+                    List<MacAddress> macs = new ArrayList<>();
+                    for (String t : l.strip().split(",")) {
+                        if (MacAddress.isValid(t.strip())) {
+                            macs.add(MacAddress.parse(t.strip()));
+                        }
+                    }
+                    if (!macs.isEmpty()) {
+                        return new Bond(members, m, List.copyOf(macs));
+                    }
+                }
+            }
+        }
+        Reservation first = members.get(0);
+        return new Bond(members, first, List.of(first.mac()));
+    }
+
+    /**
+     * Writes ({@code null}: deletes) several files, each atomically, in order; when one fails, the
+     * ones written before are put back as they were, so a failed write leaves what was there.
+     */
+    private void apply(Map<Path, String> plan) throws BackendUnavailableException {
+        Map<Path, byte[]> before = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<Path, String> e : plan.entrySet()) {
+                Path p = e.getKey();
+                before.put(p, Files.exists(p) ? Files.readAllBytes(p) : null);
+                if (e.getValue() == null) {
+                    AtomicFiles.delete(p);
+                } else {
+                    AtomicFiles.write(p, e.getValue().getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException e) {
+            List<Path> done = new ArrayList<>(before.keySet());
+            Collections.reverse(done);
+            for (Path p : done) {
+                try {
+                    if (before.get(p) == null) {
+                        AtomicFiles.delete(p);
+                    } else {
+                        AtomicFiles.write(p, before.get(p));
+                    }
+                } catch (IOException again) {
+                    LOG.warn("Cannot put back {} after a failed write: {}", p, again.toString());
+                }
+            }
+            throw new BackendUnavailableException("Cannot write the dnsmasq reservation files " + plan.keySet() + ": "
+                    + e + "; nothing was changed", e);
         }
     }
 
@@ -319,6 +492,13 @@ public final class DnsmasqBackend implements DhcpBackend {
             }
             long pid = runningPid();
             Daemon d = daemon(pid);
+            List<Reservation> bond = reservations(subnet(r.subnet())).stream()
+                    .filter(e -> e.ip().equals(r.ip()) && e.deleteable()).toList();
+            Bond b = bond(bond);
+            if (bond.size() > 1 || b.line().size() > 1) {
+                leaveBond(d, existing.get(), b);
+                return true;
+            }
             Path hosts = hostsdir.resolve(fileName(r));
             Path opts = optsdir.resolve(fileName(r));
             if (d.crashesOnHangup() && d.tagged()) {
@@ -343,6 +523,94 @@ public final class DnsmasqBackend implements DhcpBackend {
         }
     }
 
+    /** Puts into {@code plan} the bond's line without {@code r}, in the file of the member that carries it now. */
+    private void carry(Map<Path, String> plan, Bond b, Reservation r, List<Reservation> rest, List<MacAddress> line)
+            throws BackendUnavailableException {
+        Reservation carrier = b.carrier().mac().equals(r.mac()) ? rest.get(0) : b.carrier();
+        line.remove(carrier.mac());
+        line.add(0, carrier.mac());
+        try {
+            if (!carrier.mac().equals(b.carrier().mac())) {
+                String opts = optsFile(carrier);
+                if (opts != null) {
+                    plan.put(optsdir.resolve(fileName(carrier)), opts);
+                }
+            }
+            plan.put(hostsdir.resolve(fileName(carrier)), hostsFile(carrier, line));
+        } catch (RecordRejectedException e) {
+            throw new BackendUnavailableException("The stored dnsmasq reservation of " + carrier.mac() + " cannot be"
+                    + " rewritten: " + e.getMessage() + "; nothing was changed", e);
+        }
+    }
+
+    /**
+     * Deletes {@code r}, a reservation of a bonded host (or one whose line also lists related MACs),
+     * keeping the others: the bond's line is written without {@code r}'s MAC (into the file of
+     * another member when {@code r}'s file carried it, with that member's options file), and
+     * dnsmasq is sent SIGHUP. Where it must not be, {@code r}'s hosts file becomes a tombstone (and
+     * so do those of related MACs the line listed, when no member is left): dnsmasq keeps the old
+     * line loaded, so the other MACs keep address and boot file, while the tombstone, its newest
+     * record for the MAC, stops it serving {@code r}; it refuses the rewritten line ("duplicate
+     * dhcp-host IP address") until it restarts and then reads only that.
+     */
+    private void leaveBond(Daemon d, Reservation r, Bond b) throws BackendUnavailableException {
+        List<Reservation> rest = b.members().stream().filter(m -> !m.mac().equals(r.mac())).toList();
+        List<MacAddress> line = new ArrayList<>(b.line());
+        line.remove(r.mac());
+        boolean crash = d.crashesOnHangup() && d.tagged();
+        Map<Path, String> plan = new LinkedHashMap<>();
+        List<Held> heldBefore = held();
+        List<Held> held = new ArrayList<>(heldBefore);
+        List<MacAddress> stopped = new ArrayList<>();
+        stopped.add(r.mac());
+        if (rest.isEmpty() && crash) {
+            stopped.addAll(line);
+        }
+        for (MacAddress m : stopped) {
+            String name = fileName(m, r.subnet());
+            plan.put(hostsdir.resolve(name), crash ? tombstoneText(d, m, r.ip()) : null);
+            if (m.equals(r.mac())) {
+                plan.put(optsdir.resolve(name), null);
+            }
+            if (crash) {
+                held.add(new Held(d.pid(), r.ip(), m));
+            }
+        }
+        if (!rest.isEmpty()) {
+            carry(plan, b, r, rest, line);
+        }
+        if (crash) {
+            try {
+                writeHeld(held);
+            } catch (IOException e) {
+                throw new BackendUnavailableException("Cannot delete the dnsmasq reservation " + fileName(r) + ": "
+                        + e, e);
+            }
+        }
+        try {
+            apply(plan);
+        } catch (BackendUnavailableException e) {
+            if (crash) {
+                try {
+                    writeHeld(heldBefore);
+                } catch (IOException again) {
+                    LOG.warn("Cannot put back {} after a failed delete: {}", HELD_FILE, again.toString());
+                }
+            }
+            throw e;
+        }
+        index = scan();
+        if (crash) {
+            LOG.warn("dnsmasq {} (PID {}) is not sent SIGHUP: it would crash (dnsmasq 2.86-2.90 bug with set: tags in"
+                    + " dhcp-hostsdir); {} no longer gets {} nor its boot options, the other MACs of the bonded host keep"
+                    + " it, and dnsmasq reads their rewritten line only when it restarts (it logs 'duplicate dhcp-host IP"
+                    + " address' for it until then)", d.version(), d.pid(), stopped, r.ip());
+        } else {
+            signalHangup(d.pid());
+            daemon = withTagged(d, anyTaggedFile());
+        }
+    }
+
     /**
      * Deletes {@code r} from a dnsmasq that must not be sent SIGHUP: its hosts file becomes a line
      * with only the MAC. dnsmasq reads it by inotify and, as it searches its newest host records
@@ -351,9 +619,7 @@ public final class DnsmasqBackend implements DhcpBackend {
      * remembers.
      */
     private void tombstone(Daemon d, Reservation r, Path hosts, Path opts) throws BackendUnavailableException {
-        String text = TOMBSTONE + d.pid() + " ip=" + r.ip() + "\n# dnsmasq " + d.pid() + " keeps the deleted"
-                + " reservation until it restarts; this line stops it serving " + r.mac() + " meanwhile\n" + r.mac()
-                + "\n";
+        String text = tombstoneText(d, r.mac(), r.ip());
         List<Held> held = new ArrayList<>(held());
         held.add(new Held(d.pid(), r.ip(), r.mac()));
         try {
@@ -367,6 +633,11 @@ public final class DnsmasqBackend implements DhcpBackend {
         LOG.warn("dnsmasq {} (PID {}) is not sent SIGHUP: it would crash (dnsmasq 2.86-2.90 bug with set: tags in"
                 + " dhcp-hostsdir); {} no longer gets {} nor its boot options, but {} stays reserved until dnsmasq"
                 + " restarts", d.version(), d.pid(), r.mac(), r.ip(), r.ip());
+    }
+
+    private static String tombstoneText(Daemon d, MacAddress mac, Ipv4Address ip) {
+        return TOMBSTONE + d.pid() + " ip=" + ip + "\n# dnsmasq " + d.pid() + " keeps the deleted reservation until it"
+                + " restarts; this line stops it serving " + mac + " meanwhile\n" + mac + "\n";
     }
 
     /** What {@link #HELD_FILE} lists; unreadable lines are skipped. */
@@ -431,7 +702,11 @@ public final class DnsmasqBackend implements DhcpBackend {
 
     /** {@code bootproxy-<mac hex>-<network>}: no character dnsmasq or a shell treats specially. */
     static String fileName(Reservation r) {
-        return FILE_PREFIX + r.mac().hexLower() + "-" + r.subnet().address();
+        return fileName(r.mac(), r.subnet());
+    }
+
+    private static String fileName(MacAddress mac, Ipv4Network subnet) {
+        return FILE_PREFIX + mac.hexLower() + "-" + subnet.address();
     }
 
     private static String tag(Reservation r) {
@@ -440,12 +715,50 @@ public final class DnsmasqBackend implements DhcpBackend {
 
     /** The hosts file of {@code r}; refuses a value dnsmasq would read as something else. */
     static String hostsFile(Reservation r) throws RecordRejectedException {
+        return hostsFile(r, List.of(r.mac()));
+    }
+
+    /**
+     * The hosts file of {@code r} whose dhcp-host line lists {@code line} ({@code r}'s MAC first):
+     * dnsmasq gives {@code r}'s address and tag to any of them (its multi-MAC {@code dhcp-host}).
+     */
+    static String hostsFile(Reservation r, List<MacAddress> line) throws RecordRejectedException {
+        if (!line.get(0).equals(r.mac())) {
+            throw new IllegalArgumentException("the line of " + r.mac() + " must list it first: " + line);
+        }
+        StringBuilder b = meta(r, false);
+        for (int i = 0; i < line.size(); i++) {
+            b.append(i == 0 ? "" : ",").append(line.get(i));
+        }
+        if (r.filename() != null || r.nextServer() != null) {
+            // the tag only where options need it: dnsmasq 2.86-2.90 crash on SIGHUP after serving a tagged host
+            b.append(",set:").append(tag(r));
+        }
+        b.append(',').append(r.ip()).append(',').append(r.hostname()).append('\n');
+        return b.toString();
+    }
+
+    /**
+     * The hosts file of {@code r}, a further NIC of the bonded host whose dhcp-host line is in the
+     * file of {@code carrier}: only comment lines, with {@code r}'s MAC and address among them.
+     */
+    static String memberFile(Reservation r, Reservation carrier) throws RecordRejectedException {
+        return meta(r, true).append("# dnsmasq serves ").append(r.mac()).append(" from the dhcp-host line of ")
+                .append(fileName(carrier)).append('\n').toString();
+    }
+
+    /** The comment lines that keep what dnsmasq has no field for, so {@code r} reads back as posted. */
+    private static StringBuilder meta(Reservation r, boolean withAddress) throws RecordRejectedException {
         if (!DNS_NAME.matcher(r.hostname()).matches()) {
             throw new RecordRejectedException("dnsmasq takes only a DNS name as hostname: " + r.hostname());
         }
         ObjectNode meta = JSON.createObjectNode();
         meta.put("name", r.name());
         meta.put("hostname", r.hostname());
+        if (withAddress) {
+            meta.put("mac", r.mac().toString());
+            meta.put("ip", r.ip().toString());
+        }
         if (r.filename() != null) {
             meta.put("filename", r.filename());
         }
@@ -460,13 +773,7 @@ public final class DnsmasqBackend implements DhcpBackend {
         for (int i = 0; i < encoded.length(); i += META_CHUNK) {
             b.append(META).append(encoded, i, Math.min(encoded.length(), i + META_CHUNK)).append('\n');
         }
-        b.append(r.mac());
-        if (r.filename() != null || r.nextServer() != null) {
-            // the tag only where options need it: dnsmasq 2.86-2.90 crash on SIGHUP after serving a tagged host
-            b.append(",set:").append(tag(r));
-        }
-        b.append(',').append(r.ip()).append(',').append(r.hostname()).append('\n');
-        return b.toString();
+        return b;
     }
 
     /** The options file of {@code r}, or null when it has no boot file and no next server. */
@@ -664,9 +971,12 @@ public final class DnsmasqBackend implements DhcpBackend {
         } catch (IOException e) {
             throw new BackendUnavailableException("dnsmasq hosts directory " + hostsdir + " cannot be read: " + e, e);
         }
+        Map<Ipv4Network, Map<MacAddress, Ipv4Address>> lineMacs = new HashMap<>();
         for (Path p : files) {
             try {
-                all.addAll(readHostsFile(p, Files.readAllLines(p, StandardCharsets.UTF_8)));
+                HostsFile f = readHostsFile(p, Files.readAllLines(p, StandardCharsets.UTF_8));
+                all.addAll(f.reservations());
+                f.line().forEach(l -> lineMacs.computeIfAbsent(l.subnet(), k -> new HashMap<>()).put(l.mac(), l.ip()));
             } catch (IOException | RuntimeException e) {
                 LOG.warn("dnsmasq hosts file {} skipped: {}", p, e.toString());
             }
@@ -676,7 +986,8 @@ public final class DnsmasqBackend implements DhcpBackend {
             bySubnet.computeIfAbsent(r.subnet(), k -> new ArrayList<>()).add(r);
         }
         bySubnet.replaceAll((k, v) -> sorted(v));
-        return new Index(time, Map.copyOf(bySubnet));
+        lineMacs.replaceAll((k, v) -> Map.copyOf(v));
+        return new Index(time, Map.copyOf(bySubnet), Map.copyOf(lineMacs));
     }
 
     private static final Comparator<Reservation> ORDER = Comparator.comparing(Reservation::ip)
@@ -688,8 +999,12 @@ public final class DnsmasqBackend implements DhcpBackend {
         return List.copyOf(s);
     }
 
-    /** A hosts file: bootproxy's own (with its comment lines) is deleteable, anyone else's is not. */
-    private List<Reservation> readHostsFile(Path p, List<String> lines) throws IOException {
+    /**
+     * A hosts file: bootproxy's own (with its comment lines) is deleteable, anyone else's is not.
+     * Of bootproxy's line, the first MAC is the file's reservation; the others are the NICs of its
+     * bonded host, whose own files have only comment lines (with MAC and address).
+     */
+    private HostsFile readHostsFile(Path p, List<String> lines) throws IOException {
         StringBuilder meta = new StringBuilder();
         List<Reservation> out = new ArrayList<>();
         boolean ours = p.getFileName().toString().startsWith(FILE_PREFIX);
@@ -700,18 +1015,33 @@ public final class DnsmasqBackend implements DhcpBackend {
                 out.addAll(DnsmasqConfig.hostLine(l.strip(), config.subnets(), ours, p.toString()));
             }
         }
-        if (!ours || meta.length() == 0 || out.size() != 1) {
-            return out;
+        if (!ours || meta.length() == 0) {
+            return new HostsFile(out, List.of());
         }
-        Reservation base = out.get(0);
         JsonNode m = JSON.readTree(Base64.getDecoder().decode(meta.toString()));
+        Reservation base;
+        if (!out.isEmpty()) {
+            base = out.get(0);
+        } else if (MacAddress.isValid(m.path("mac").asText()) && Ipv4Address.isValid(m.path("ip").asText())) {
+            Ipv4Address ip = Ipv4Address.parse(m.path("ip").asText());
+            Optional<Subnet> s = config.subnets().stream().filter(x -> x.network().contains(ip)).findFirst();
+            if (s.isEmpty()) {
+                return new HostsFile(List.of(), List.of());
+            }
+            String host = m.path("hostname").asText();
+            base = new Reservation(host, host, ip, MacAddress.parse(m.path("mac").asText()), s.get().network(), null,
+                    null, List.of(), Map.of(), true);
+        } else {
+            return new HostsFile(List.of(), List.of());
+        }
         List<String> related = new ArrayList<>();
         m.path("related_macs").forEach(x -> related.add(x.asText()));
         Map<String, String> options = new LinkedHashMap<>();
         m.path("options").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
-        return List.of(new Reservation(m.path("name").asText(base.name()), m.path("hostname").asText(base.hostname()),
-                base.ip(), base.mac(), base.subnet(), m.hasNonNull("filename") ? m.get("filename").asText() : null,
-                m.hasNonNull("nextServer") ? m.get("nextServer").asText() : null, related, options, true));
+        return new HostsFile(List.of(new Reservation(m.path("name").asText(base.name()),
+                m.path("hostname").asText(base.hostname()), base.ip(), base.mac(), base.subnet(),
+                m.hasNonNull("filename") ? m.get("filename").asText() : null,
+                m.hasNonNull("nextServer") ? m.get("nextServer").asText() : null, related, options, true)), out);
     }
 
     /** Applies bootproxy's own write to the index (under the write lock) and records the directory's new time. */
@@ -725,7 +1055,15 @@ public final class DnsmasqBackend implements DhcpBackend {
             list.add(at < 0 ? -at - 1 : at, r);
         }
         m.put(r.subnet(), List.copyOf(list));
-        index = new Index(hostsdirTime(), Map.copyOf(m));
+        Map<Ipv4Network, Map<MacAddress, Ipv4Address>> lines = new HashMap<>(i.lineMacs());
+        Map<MacAddress, Ipv4Address> here = new HashMap<>(lines.getOrDefault(r.subnet(), Map.of()));
+        if (add) {
+            here.put(r.mac(), r.ip());
+        } else {
+            here.remove(r.mac());
+        }
+        lines.put(r.subnet(), Map.copyOf(here));
+        index = new Index(hostsdirTime(), Map.copyOf(m), Map.copyOf(lines));
     }
 
     @Override
