@@ -23,6 +23,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * no restart), they survive a restart, and DELETE (files gone + SIGHUP) frees the address in the
  * running dnsmasq; where dnsmasq 2.90 would crash on the SIGHUP (see DnsmasqBackend) the deleted
  * MAC loses address and boot file at once, and the address stays held until dnsmasq restarts.
+ * A bonded host's two reservations are one multi-MAC line that gives either MAC the address and
+ * boot file; deleting one keeps the other, in the running dnsmasq and after a restart.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -235,18 +237,64 @@ class DnsmasqLiveTest {
     }
 
     private void assertServed(String mac) throws Exception {
+        assertServed(mac, "192.0.2.30", "bond.efi");
+    }
+
+    private void assertServed(String mac, String ip, String bootfile) throws Exception {
         Dhclient.Result r = dhclient(mac);
-        assertThat(r.get("new_ip_address")).as(mac + " " + r).isEqualTo("192.0.2.30");
-        assertThat(r.get("new_bootfile_name")).as(mac + " " + r).isEqualTo("bond.efi");
-        assertThat(r.get("new_next_server")).as(mac + " " + r).isEqualTo("192.0.2.7");
-        DhcpRelease.send(cli, mac, "192.0.2.30", "192.0.2.1");
+        assertThat(r.get("new_ip_address")).as(mac + " " + r).isEqualTo(ip);
+        assertThat(r.get("new_bootfile_name")).as(mac + " " + r).isEqualTo(bootfile);
+        if (bootfile != null) {
+            assertThat(r.get("new_next_server")).as(mac + " " + r).isEqualTo("192.0.2.7");
+        }
+        DhcpRelease.send(cli, mac, ip, "192.0.2.1");
+    }
+
+    private void assertNotServed(String mac, String ip) throws Exception {
+        Dhclient.Result r = dhclient(mac);
+        assertThat(r.get("new_ip_address")).as(mac + " " + r).isNotEqualTo(ip).startsWith("192.0.2.1");
+        assertThat(r.get("new_bootfile_name")).as(mac + " " + r).isNull();
+        DhcpRelease.send(cli, mac, r.get("new_ip_address"), "192.0.2.1");
     }
 
     private void assertNotServed(String mac) throws Exception {
-        Dhclient.Result r = dhclient(mac);
-        assertThat(r.get("new_ip_address")).as(mac + " " + r).isNotEqualTo("192.0.2.30").startsWith("192.0.2.1");
-        assertThat(r.get("new_bootfile_name")).as(mac + " " + r).isNull();
-        DhcpRelease.send(cli, mac, r.get("new_ip_address"), "192.0.2.1");
+        assertNotServed(mac, "192.0.2.30");
+    }
+
+    /** The lines dnsmasq reads of a hosts file (not the comments). */
+    private java.util.List<String> hostLines(String hex) throws Exception {
+        return Files.readAllLines(dnsmasq.hostsdir.resolve("bootproxy-" + hex + "-192.0.2.0")).stream()
+                .filter(l -> !l.startsWith("#")).toList();
+    }
+
+    @Test
+    @Order(1)
+    void bondedHostWithoutBootFile_onADnsmasqThatMayBeSighupped_deleteRewritesTheLineAndSighups() throws Exception {
+        String m6 = "52:54:00:b0:0d:06";
+        String m7 = "52:54:00:b0:0d:07";
+        String pid = Files.readString(dnsmasq.pidFile).strip();
+        assertThat(api.post(NET, "hostname=b2&mac=" + m6 + "&ip=192.0.2.131&related_macs[]=" + m7).status())
+                .isEqualTo(200);
+        assertThat(api.post(NET, "hostname=b2&mac=" + m7 + "&ip=192.0.2.131&related_macs[]=" + m6).status())
+                .isEqualTo(200);
+        assertThat(hostLines("525400b00d06")).containsExactly(m6 + "," + m7 + ",192.0.2.131,b2");
+        assertThat(hostLines("525400b00d07")).isEmpty();
+        assertServed(m7, "192.0.2.131", null);
+        assertServed(m6, "192.0.2.131", null);
+
+        assertThat(api.deleteMac(NET, m6).status()).isEqualTo(200);
+        assertThat(filesOf(dnsmasq.hostsdir, "525400b00d06")).isZero();
+        assertThat(hostLines("525400b00d07")).containsExactly(m7 + ",192.0.2.131,b2");
+        assertThat(api.getMac(NET, m7).body()).contains("\"related_macs\":[\"" + m6 + "\"]");
+        assertServed(m7, "192.0.2.131", null);
+        assertNotServed(m6, "192.0.2.131"); // the old line is gone: dnsmasq was sent SIGHUP
+        assertThat(api.deleteMac(NET, m7).status()).isEqualTo(200);
+        // SIGHUPped, not restarted: the running dnsmasq holds .31 for nobody any more
+        Dhclient.Result other = dhclient("52:54:00:b0:0d:08", "send dhcp-requested-address 192.0.2.131;");
+        assertThat(other.get("new_ip_address")).as(other.toString()).isEqualTo("192.0.2.131");
+        DhcpRelease.send(cli, "52:54:00:b0:0d:08", "192.0.2.131", "192.0.2.1");
+        assertThat(Files.readString(dnsmasq.pidFile).strip()).isEqualTo(pid);
+        assertThat(dnsmasq.log()).startsWith("(running)");
     }
 
     @Test
@@ -265,6 +313,10 @@ class DnsmasqLiveTest {
         assertThat(api.getMac(NET, mac2).body()).contains("\"name\":\"bond.example.com-02\"", "\"ip\":\"192.0.2.30\"",
                 "\"related_macs\":[\"" + mac1 + "\"]", "\"filename\":\"bond.efi\"");
 
+        // one multi-MAC dhcp-host line, written with the first reservation; the second file only comments
+        assertThat(hostLines("525400b00d01")).containsExactly(
+                mac1 + "," + mac2 + ",set:bp-525400b00d01-192.0.2.0,192.0.2.30,bond.example.com");
+        assertThat(hostLines("525400b00d02")).isEmpty();
         assertServed(mac2);
         assertServed(mac1);
         assertThat(api.post(NET, bonded("bond.example.com-02", mac2, mac1)).status()).isEqualTo(200);
@@ -273,6 +325,11 @@ class DnsmasqLiveTest {
 
         assertThat(api.deleteMac(NET, mac1).status()).isEqualTo(200);
         assertThat(Files.readString(dnsmasq.pidFile).strip()).isEqualTo(pid);
+        assertThat(hostLines("525400b00d01")).containsExactly(mac1);
+        assertThat(hostLines("525400b00d02")).containsExactly(
+                mac2 + ",set:bp-525400b00d02-192.0.2.0,192.0.2.30,bond.example.com");
+        assertThat(Files.readString(dnsmasq.optsdir.resolve("bootproxy-525400b00d02-192.0.2.0")))
+                .contains("tag:bp-525400b00d02-192.0.2.0,option:bootfile-name,bond.efi");
         assertThat(api.getMac(NET, mac1).status()).isEqualTo(404);
         assertThat(api.getMac(NET, mac2).body()).contains("\"name\":\"bond.example.com-02\"",
                 "\"related_macs\":[\"" + mac1 + "\"]");
@@ -280,7 +337,9 @@ class DnsmasqLiveTest {
         assertServed(mac2);
         assertNotServed(mac1);
         assertThat(api.post(NET, bonded("bond.example.com-02", mac2, mac1)).status()).isEqualTo(200);
-        assertThat(dnsmasq.log()).as("dnsmasq still serves").startsWith("(running)");
+        assertThat(dnsmasq.log()).as("dnsmasq still serves").startsWith("(running)")
+                .as("it refuses the rewritten line while the old one is loaded")
+                .contains("duplicate dhcp-host IP address 192.0.2.30");
 
         // what the files say after the delete is what a restarted dnsmasq serves
         dnsmasq.stop();
@@ -290,5 +349,46 @@ class DnsmasqLiveTest {
         assertThat(api.getMac(NET, mac2).body()).contains("\"name\":\"bond.example.com-02\"");
         assertThat(api.deleteMac(NET, mac2).status()).isEqualTo(200);
         assertThat(api.getIp(NET, "192.0.2.30").status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(11)
+    void bondedHost_whatOneDhcpHostLineCannotServe_is409_andWritesNothing() throws Exception {
+        String m3 = "52:54:00:b0:0d:03";
+        String m4 = "52:54:00:b0:0d:04";
+        String m5 = "52:54:00:b0:0d:05";
+        assertThat(api.post(NET, "hostname=b3&mac=" + m3 + "&ip=192.0.2.40&filename=x.efi").status()).isEqualTo(200);
+        // m3 has a reservation of its own: not on m4's line; m5 has none: it is
+        assertThat(api.post(NET, "hostname=b4&mac=" + m4 + "&ip=192.0.2.41&filename=x.efi&related_macs[]=" + m3
+                + "&related_macs[]=" + m5).status()).isEqualTo(200);
+        assertThat(hostLines("525400b00d04")).containsExactly(
+                m4 + "," + m5 + ",set:bp-525400b00d04-192.0.2.0,192.0.2.41,b4");
+
+        InProcessApi.Answer otherBootFile = api.post(NET, "hostname=b4&mac=" + m5
+                + "&ip=192.0.2.41&filename=y.efi&related_macs[]=" + m4);
+        assertThat(otherBootFile.status()).isEqualTo(409);
+        assertThat(otherBootFile.body()).contains(m5, "needs the filename and nextServer of " + m4);
+        InProcessApi.Answer elsewhere = api.post(NET, "hostname=b5&mac=" + m5 + "&ip=192.0.2.42");
+        assertThat(elsewhere.status()).isEqualTo(409);
+        assertThat(elsewhere.body()).contains(m5, "dhcp-host line of the bonded host at 192.0.2.41");
+        assertThat(filesOf(dnsmasq.hostsdir, "525400b00d05") + filesOf(dnsmasq.optsdir, "525400b00d05")).isZero();
+
+        // m3 moving into the bond would need the line rewritten and a SIGHUP, which would crash this dnsmasq
+        assertThat(api.deleteMac(NET, m3).status()).isEqualTo(200);
+        String tombstone = Files.readString(dnsmasq.hostsdir.resolve("bootproxy-525400b00d03-192.0.2.0"));
+        InProcessApi.Answer join = api.post(NET, "hostname=b4&mac=" + m3 + "&ip=192.0.2.41&filename=x.efi"
+                + "&related_macs[]=" + m4);
+        assertThat(join.status()).isEqualTo(409);
+        assertThat(join.body()).contains(m3, "needs a SIGHUP", "would crash", "nothing was written");
+        assertThat(Files.readString(dnsmasq.hostsdir.resolve("bootproxy-525400b00d03-192.0.2.0"))).isEqualTo(tombstone);
+        assertThat(hostLines("525400b00d04")).containsExactly(
+                m4 + "," + m5 + ",set:bp-525400b00d04-192.0.2.0,192.0.2.41,b4");
+
+        // the last reservation of the bond: its MAC and the related MAC on its line stop being served
+        assertThat(api.deleteMac(NET, m4).status()).isEqualTo(200);
+        assertThat(hostLines("525400b00d04")).containsExactly(m4);
+        assertThat(hostLines("525400b00d05")).containsExactly(m5);
+        assertThat(api.getIp(NET, "192.0.2.41").status()).isEqualTo(404);
+        assertNotServed(m5, "192.0.2.41");
     }
 }

@@ -59,6 +59,29 @@ import org.slf4j.LoggerFactory;
  * rename: dnsmasq ignores dotfiles, so it never reads a half-written temp file); the options file
  * first, and removed again if the hosts file cannot be written, so a failed write leaves nothing.
  *
+ * <h2>Bonded hosts</h2>
+ * Reservations that share an address because their MACs name each other in {@code related_macs}
+ * (Foreman's one record per NIC of a bonded host) are served by dnsmasq's multi-MAC line,
+ * {@code <mac1>,<mac2>,set:<tag>,<ip>,<hostname>}: any of those MACs gets the address and the
+ * tag's boot options. dnsmasq refuses a second {@code dhcp-host} line for an address any loaded
+ * line has ("duplicate dhcp-host IP address", {@code option.c}), and a changed hostsdir file only
+ * adds records until SIGHUP; so the line is written once, with the bond's first reservation, in
+ * its file (the carrier), listing its MAC first and then its related MACs that have no
+ * reservation of their own in the subnet and are on no other bootproxy line. A later reservation
+ * of the bond whose MAC is on that line is a file of comment lines only (with its MAC and address)
+ * and no options file; it must have the carrier's boot file and next server (one line, one tag:
+ * 409 otherwise). A MAC not on the line joins by rewriting the line and SIGHUP, refused with 409
+ * where dnsmasq must not be sent SIGHUP. A reservation for a MAC on another address's line is 409.
+ * When two of the MACs are active at once, dnsmasq gives the address to the last to ask and drops
+ * the other's lease ("abandoning lease", {@code rfc2131.c}); its man page says such a line works
+ * reliably only while one of them is active at a time.
+ *
+ * <p>Deleting one of them writes the line without its MAC (into another member's file, with that
+ * member's options file, when the deleted one carried it) and sends SIGHUP; where that is unsafe,
+ * the deleted MAC's file becomes a tombstone (below; with the last member also those of the
+ * related MACs on the line), the running dnsmasq keeps the old line for the other MACs and logs
+ * "duplicate dhcp-host IP address" for the rewritten one, which it reads when it restarts.
+ *
  * <h2>The running dnsmasq</h2>
  * dnsmasq reads new and changed files in those directories by itself (inotify), but keeps the
  * records of deleted files until SIGHUP, so a delete signals the dnsmasq of {@code pid-file}.

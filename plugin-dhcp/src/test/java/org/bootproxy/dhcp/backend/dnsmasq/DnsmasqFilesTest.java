@@ -115,4 +115,33 @@ class DnsmasqFilesTest {
         assertThat(hosts.lines()).allMatch(l -> l.length() < 200);
         assertThat(hosts.lines().filter(l -> !l.startsWith("#"))).containsExactly("52:54:00:ab:cd:ef,192.0.2.10,h1");
     }
+
+    @Test
+    void bondedHost_isOneMultiMacLine_andACommentOnlyFile_thatReadBackAsPosted() throws Exception {
+        Reservation first = new Reservation("bond-01", "bond.example.com", Ipv4Address.parse("192.0.2.30"),
+                MacAddress.parse("52:54:00:b0:0d:01"), Ipv4Network.parse("192.0.2.0/24"), "bond.efi", "192.0.2.7",
+                List.of("52:54:00:b0:0d:02"), Map.of("note", "a,b"), true);
+        Reservation second = new Reservation("bond-02", "bond.example.com", first.ip(),
+                MacAddress.parse("52:54:00:b0:0d:02"), first.subnet(), "bond.efi", "192.0.2.7",
+                List.of("52:54:00:b0:0d:01"), Map.of(), true);
+        String hosts = DnsmasqBackend.hostsFile(first, List.of(first.mac(), second.mac()));
+        assertThat(hosts.lines().filter(l -> !l.startsWith("#"))).containsExactly(
+                "52:54:00:b0:0d:01,52:54:00:b0:0d:02,set:bp-525400b00d01-192.0.2.0,192.0.2.30,bond.example.com");
+        String member = DnsmasqBackend.memberFile(second, first);
+        assertThat(member.lines()).allMatch(l -> l.startsWith("#"));
+        assertThatThrownBy(() -> DnsmasqBackend.hostsFile(first, List.of(second.mac(), first.mac())))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        Path hostsdir = Files.createDirectories(dir.resolve("hosts.d"));
+        Files.createDirectories(dir.resolve("opts.d"));
+        Files.writeString(dir.resolve("dnsmasq.conf"), "dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0\n"
+                + "dhcp-hostsdir=" + hostsdir + "\ndhcp-optsdir=" + dir.resolve("opts.d") + "\n");
+        Files.writeString(hostsdir.resolve(DnsmasqBackend.fileName(first)), hosts);
+        Files.writeString(hostsdir.resolve(DnsmasqBackend.fileName(second)), member);
+        DnsmasqBackend b = DnsmasqBackend.open(new DnsmasqSettings(dir.resolve("dnsmasq.conf"), null, null, null,
+                null), java.time.InstantSource.system(), n -> true);
+        Subnet s = b.subnets().get(0);
+        assertThat(b.reservationsByIp(s, first.ip())).containsExactly(first, second);
+        assertThat(b.reservationByMac(s, second.mac())).contains(second);
+    }
 }
