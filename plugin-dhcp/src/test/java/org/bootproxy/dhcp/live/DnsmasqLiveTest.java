@@ -319,6 +319,11 @@ class DnsmasqLiveTest {
         assertThat(hostLines("525400b00d02")).isEmpty();
         assertServed(mac2);
         assertServed(mac1);
+        // both NICs active: the last to ask gets the address, dnsmasq drops the other's lease
+        Dhclient.Result second = dhclient(mac2);
+        assertThat(second.get("new_ip_address")).as(second.toString()).isEqualTo("192.0.2.30");
+        assertServed(mac1);
+        assertThat(dnsmasq.log()).contains("abandoning lease to " + mac2 + " of 192.0.2.30");
         assertThat(api.post(NET, bonded("bond.example.com-02", mac2, mac1)).status()).isEqualTo(200);
         assertThat(api.post(NET, bonded("bond.example.com-01", mac1, mac2)).status()).isEqualTo(200);
         assertThat(dnsmasq.log()).doesNotContain("duplicate dhcp-host IP address 192.0.2.30");
