@@ -120,7 +120,9 @@ class ProxyDhcpLiveTest {
                                 "HTTPClient:Arch:00016:UNDI:003000").putUint16(OptionCode.CLIENT_ARCH, 16).build());
                 NetNs.Shell.Result answer = cli.run(20, "python3", "-c", UDP_4011, ip,
                         HexFormat.of().formatHex(DhcpCodec.encode(req)));
-                assertThat(answer.exit()).as(answer.output() + "\n" + server.log()).isZero();
+                // seen failing under load with EADDRINUSE on :68: then say which sockets the client namespace holds
+                String udp = answer.exit() == 0 ? "" : cli.run(10, "ss", "-uanp").output();
+                assertThat(answer.exit()).as(answer.output() + "\n" + udp + "\n" + server.log()).isZero();
                 String[] parts = answer.output().trim().split(" ");
                 assertThat(parts[0] + ":" + parts[1]).isEqualTo("192.0.2.1:4011");
                 DhcpMessage ack = DhcpCodec.decode(HexFormat.of().parseHex(parts[2]));
