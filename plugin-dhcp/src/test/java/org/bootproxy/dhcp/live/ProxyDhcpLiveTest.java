@@ -51,6 +51,9 @@ class ProxyDhcpLiveTest {
     static final String UDP_4011 = """
             import socket, sys, binascii
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            # a dhclient that is still exiting may hold *:68 (with SO_REUSEADDR, as ISC dhclient
+            # sets it): reuse lets this more specific bind in, and the reply comes to it
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind((sys.argv[1], 68))
             s.settimeout(5)
             s.sendto(binascii.unhexlify(sys.argv[2]), ("192.0.2.1", 4011))
