@@ -100,7 +100,7 @@ bootproxy_yaml_tail "$WORK/bootproxy.log" WARN none
 bench_bootproxy "$NS" "$JAR" "$WORK/modules" "$WORK/bootproxy.yml" "$WORK/stdout.log" -Xmx512m ${BENCH_JVM_OPTS:-}
 bench_wait_until "$BP_PID" 300 ip netns exec "$NS" curl -fs "http://127.0.0.1:$PORT/dhcp" || {
     cat "$WORK/stdout.log" >&2; exit 1; }
-ip netns exec "$NS" java -Xmx256m "$REPO/bench/dhcp-isc/IscApiBench.java" "http://127.0.0.1:$PORT" \
+ip netns exec "$NS" java -Xmx256m ${BENCH_CLIENT_OPTS:-} "$REPO/bench/dhcp-isc/IscApiBench.java" "http://127.0.0.1:$PORT" \
     "$RESERVATIONS" "$SAMPLES" 8
 
 # ---- 3. the same create through omshell, one process per create (smart-proxy's dhcp_isc)
