@@ -19,8 +19,9 @@
 #       efinet-set-network-from-uefi-devpath.patch: grub_efi_net_config_real and
 #       grub_efinet_create_dhcp_ack_from_device_path in grub-core/net/drivers/efi/efinet.c want
 #       IPv4() right before Uri()). EDK2's HttpBootUpdateDevicePath puts a Dns() node between
-#       them when the answer carries option 6 (bootproxy's domain_name_servers, as here): GRUB
-#       then configures nothing ($prefix and $root empty, no address).
+#       them when the answer carries option 6: GRUB then configures nothing ($prefix and $root
+#       empty, no address). So bootproxy leaves the subnet's DNS servers out of an answer to an
+#       HTTPClient whose boot URL is an IP literal (README, linux-grub-http), as here.
 #     - Without option 6 it configures efinet0 with the address and, from the boot URL
 #       (dissect_url, bootp-process-dhcpack-http-boot.patch), $prefix (https,<host>:<port>)/grub
 #       (the prefix /grub is built in); but GRUB 2.06 has no https protocol (grub_net_open_real
